@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_init.js';
+
+/**
+ * Listed by hand rather than read from the folder: the same list works from
+ * TypeScript (tests, tsx) and from the compiled dist/ (npm start), with no
+ * path juggling. Add each new migration here, in order.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_init': m0001,
+};

