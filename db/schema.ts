@@ -3,6 +3,8 @@ import type { ColumnType, Generated } from 'kysely';
 /** The Kysely view of the tables that db/migrations create. */
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp with a database default: optional on insert. */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Int8 = ColumnType<number, number | bigint | string, number | bigint | string>;
 
 export interface RepositoriesTable {
@@ -12,11 +14,11 @@ export interface RepositoriesTable {
   full_name: string;
   default_branch: string | null;
   tracked: Generated<boolean>;
-  updated_at: Generated<Timestamp>;
+  updated_at: DefaultTimestamp;
 }
 
 export interface GoalsTable {
-  id: Generated<Int8>;
+  id: ColumnType<number, number | undefined, never>;
   token: string;
   repo_id: Int8;
   issue_number: number;
@@ -27,8 +29,8 @@ export interface GoalsTable {
   timezone: string;
   status: 'active' | 'completed' | 'cancelled';
   created_by: string;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
   version: Generated<number>;
   completed_at: Timestamp | null;
   completed_via: 'commit' | 'command' | 'close' | null;
@@ -44,7 +46,7 @@ export interface DeliveriesTable {
   installation_id: Int8 | null;
   repo_id: Int8 | null;
   payload: ColumnType<unknown, string, string>;
-  received_at: Generated<Timestamp>;
+  received_at: DefaultTimestamp;
   processed_at: Timestamp | null;
 }
 
@@ -55,7 +57,7 @@ export interface NoticesTable {
   repo_id: Int8;
   issue_number: number;
   comment_id: Int8 | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
   posted_at: Timestamp | null;
 }
 
@@ -66,7 +68,7 @@ export interface CommandRunsTable {
   ok: boolean;
   reply: string;
   goal_id: Int8 | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 }
 
 export interface Database {

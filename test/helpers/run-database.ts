@@ -12,7 +12,8 @@ export async function setUpRunDatabase(): Promise<void> {
   let embedded: EmbeddedDatabase | undefined;
   if (!adminUrl) {
     embedded = await startEmbeddedPostgres({
-      dataDir: '.data/test',
+      // One cluster per run: parallel runs (several checkouts, CI) must not share a data directory.
+      dataDir: `.data/test-${process.pid}`,
       database: 'postgres',
       persistent: false,
       log: { info: () => {}, warn: (m) => console.warn(m) },

@@ -1,0 +1,47 @@
+import type { ApplicationFunction } from 'probot';
+import type { Db } from './db/database.js';
+import { embedRoutes } from './embed/routes.js';
+import { onIssueComment } from './events/issue-comment.js';
+import { onIssueClosed, onIssueOpened } from './events/issues.js';
+import {
+  onInstallationBack,
+  onInstallationGone,
+  onRepositoriesChanged,
+  onRepositoryDeleted,
+  onRepositoryMoved,
+} from './events/installation.js';
+import { onPullRequestClosed } from './events/pull-request.js';
+import { onPush } from './events/push.js';
+import { healthRoutes } from './http/health.js';
+import type { Metrics } from './http/metrics.js';
+
+export interface AppDeps {
+  db: Db;
+  metrics: Metrics;
+  publicUrl: string;
+  githubUrl: string;
+  now?: () => Date;
+}
+
+/** The Probot app: wires webhook events to their recorders and the HTTP routes. Nothing else. */
+export function gitdone(deps: AppDeps): ApplicationFunction {
+  return (app, { addHandler }) => {
+    const events = { db: deps.db };
+    app.on('issue_comment.created', onIssueComment(events));
+    app.on('issues.opened', onIssueOpened(events));
+    app.on('issues.closed', onIssueClosed(events));
+    app.on('pull_request.closed', onPullRequestClosed(events));
+    app.on('push', onPush(events));
+    app.on(['installation.deleted', 'installation.suspend'], onInstallationGone(events));
+    app.on(['installation.created', 'installation.unsuspend'], onInstallationBack(events));
+    app.on('installation_repositories', onRepositoriesChanged(events));
+    app.on(['repository.renamed', 'repository.transferred'], onRepositoryMoved(events));
+    app.on('repository.deleted', onRepositoryDeleted(events));
+    app.onAny(async (context) => {
+      deps.metrics.webhooksRecorded.inc({ event: context.name });
+    });
+
+    addHandler(healthRoutes({ db: deps.db, metrics: deps.metrics }));
+    addHandler(embedRoutes({ db: deps.db, metrics: deps.metrics, publicUrl: deps.publicUrl, githubUrl: deps.githubUrl, now: deps.now }));
+  };
+}

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Db } from '../db/database.js';
+import { findByToken } from '../goals/store.js';
+import type { Metrics } from '../http/metrics.js';
+import { renderBadge, badgeMessage } from './badge.js';
+import { renderIcs } from './ics.js';
+import { renderLanding } from './landing.js';
+import { renderNotFoundPage } from './not-found.js';
+import { PAGE_CSP, renderPage, type PageTheme } from './page.js';
+import { renderShields } from './shields.js';
+import { toView, type GoalView } from './view.js';
+
+type Variant = 'page' | 'json' | 'svg' | 'ics' | 'shields';
+
+// Tokens are base64url; anything else is not a token and never reaches the database.
+const ROUTE = /^\/embed\/([A-Za-z0-9_-]{10,64})(\.json|\.svg|\.ics|\/shields\.json)?\/?$/;
+
+const VARIANTS: Record<string, Variant> = { '': 'page', '.json': 'json', '.svg': 'svg', '.ics': 'ics', '/shields.json': 'shields' };
+
+export interface EmbedDeps {
+  db: Db;
+  publicUrl: string;
+  githubUrl: string;
+  metrics: Metrics;
+  now?: () => Date;
+}
+
+/** `/` and `/embed/<token>[.json|.svg|.ics|/shields.json]`: read-only views of one goal. */
+export function embedRoutes(deps: EmbedDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/') {
+      send(req, res, 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=300' }, renderLanding({ publicUrl: deps.publicUrl }));
+      return true;
+    }
+    if (!url.pathname.startsWith('/embed/')) return false;
+    const m = ROUTE.exec(url.pathname);
+    const variant: Variant = m ? VARIANTS[m[2] ?? '']! : guessVariant(url.pathname);
+    const goal = m ? await findByToken(deps.db, m[1]!) : undefined;
+    deps.metrics.embedRequests.inc({ variant, status: goal ? 'found' : 'not_found' });
+    if (!goal) {
+      notFound(req, res, variant);
+      return true;
+    }
+    const view = toView(goal, deps.now?.() ?? new Date(), deps.githubUrl);
+    const pageUrl = `${deps.publicUrl}/embed/${goal.token}`;
+    const { body, type } = render(view, variant, url, pageUrl, goal.token);
+    // Strong ETag: the goal's version and everything time changes in what is shown.
+    const etag = `"${createHash('sha1').update(`${goal.version}|${variant}|${view.state}|${badgeMessage(view).message}|${url.search}`).digest('base64url')}"`;
+    const headers: Record<string, string> = {
+      'content-type': type,
+      etag,
+      // Revalidate every time (GitHub's image proxy included): a 304 is cheap, a stale countdown is wrong.
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    };
+    if (variant === 'page') headers['content-security-policy'] = PAGE_CSP; // frame-ancestors *, and no X-Frame-Options
+    if (variant === 'json' || variant === 'shields') headers['access-control-allow-origin'] = '*';
+    if (variant === 'ics') headers['content-disposition'] = `inline; filename="deadline-${goal.keyword.replace(/[^A-Za-z0-9_.-]/g, '_')}.ics"`;
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers);
+      res.end();
+      return true;
+    }
+    send(req, res, 200, headers, body);
+    return true;
+  };
+}
+
+function render(view: GoalView, variant: Variant, url: URL, pageUrl: string, token: string): { body: string; type: string } {
+  switch (variant) {
+    case 'page': {
+      const t = url.searchParams.get('theme');
+      const theme: PageTheme = t === 'light' || t === 'dark' ? t : 'auto';
+      return { body: renderPage(view, { theme, embedUrl: pageUrl }), type: 'text/html; charset=utf-8' };
+    }
+    case 'json':
+      return { body: JSON.stringify(view), type: 'application/json; charset=utf-8' };
+    case 'svg':
+      return { body: renderBadge(view), type: 'image/svg+xml; charset=utf-8' };
+    case 'shields':
+      return { body: JSON.stringify(renderShields(view)), type: 'application/json; charset=utf-8' };
+    case 'ics':
+      return { body: renderIcs(view, { uid: `${token}@gitdone`, url: pageUrl }), type: 'text/calendar; charset=utf-8' };
+  }
+}
+
+function guessVariant(path: string): Variant {
+  if (path.endsWith('/shields.json')) return 'shields';
+  if (path.endsWith('.json')) return 'json';
+  if (path.endsWith('.svg')) return 'svg';
+  if (path.endsWith('.ics')) return 'ics';
+  return 'page';
+}
+
+function notFound(req: IncomingMessage, res: ServerResponse, variant: Variant): void {
+  const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  if (variant === 'json' || variant === 'shields') {
+    send(req, res, 404, { ...headers, 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' }, JSON.stringify({ error: 'not_found', message: 'No goal has this embed token.' }));
+  } else {
+    send(req, res, 404, { ...headers, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *" }, renderNotFoundPage());
+  }
+}
+
+function send(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  const bytes = Buffer.from(body, 'utf8');
+  res.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
+  res.end(req.method === 'HEAD' ? undefined : bytes);
+}

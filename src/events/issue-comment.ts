@@ -1,0 +1,20 @@
+import type { Context } from 'probot';
+import { parseCommands } from '../commands/parse.js';
+import { recordDelivery } from './record.js';
+import { repoOf, type EventDeps } from './deps.js';
+
+/** A new comment with `/deadline` lines is recorded for the command job; anything else is ignored. */
+export function onIssueComment({ db }: EventDeps) {
+  return async (context: Context<'issue_comment.created'>) => {
+    const { comment, sender } = context.payload;
+    if (sender.type === 'Bot' || comment.user?.type === 'Bot') return;
+    if (parseCommands(comment.body ?? '').length === 0) return;
+    const fresh = await recordDelivery(db, {
+      id: context.id,
+      event: 'issue_comment.created',
+      payload: context.payload,
+      repo: repoOf(context.payload),
+    });
+    context.log.info({ deliveryId: context.id, fresh }, fresh ? 'command recorded' : 'command already recorded');
+  };
+}

@@ -1,0 +1,27 @@
+import type { Context } from 'probot';
+import { parseCommands } from '../commands/parse.js';
+import { hasActiveGoals } from '../goals/store.js';
+import { recordDelivery } from './record.js';
+import { repoOf, type EventDeps } from './deps.js';
+
+/** Commands in the body of a newly opened issue count like a comment (SPEC §2). */
+export function onIssueOpened({ db }: EventDeps) {
+  return async (context: Context<'issues.opened'>) => {
+    const { issue, sender } = context.payload;
+    if (sender.type === 'Bot') return;
+    if (parseCommands(issue.body ?? '').length === 0) return;
+    const fresh = await recordDelivery(db, { id: context.id, event: 'issues.opened', payload: context.payload, repo: repoOf(context.payload) });
+    context.log.info({ deliveryId: context.id, fresh }, 'issue body commands recorded');
+  };
+}
+
+/** An issue closed as completed may complete its goals (SPEC §3.3); "not planned" does not. */
+export function onIssueClosed({ db }: EventDeps) {
+  return async (context: Context<'issues.closed'>) => {
+    const { issue, repository } = context.payload;
+    if (issue.state_reason === 'not_planned') return;
+    if (!(await hasActiveGoals(db, repository.id, issue.number))) return;
+    const fresh = await recordDelivery(db, { id: context.id, event: 'issues.closed', payload: context.payload, repo: repoOf(context.payload) });
+    context.log.info({ deliveryId: context.id, fresh }, 'issue close recorded');
+  };
+}

@@ -1,0 +1,15 @@
+import type { Context } from 'probot';
+import { hasActiveGoals } from '../goals/store.js';
+import { recordDelivery } from './record.js';
+import { repoOf, type EventDeps } from './deps.js';
+
+/** A merged pull request may complete the goals set on it (SPEC §3.3). */
+export function onPullRequestClosed({ db }: EventDeps) {
+  return async (context: Context<'pull_request.closed'>) => {
+    const { pull_request, repository } = context.payload;
+    if (!pull_request.merged) return;
+    if (!(await hasActiveGoals(db, repository.id, pull_request.number))) return;
+    const fresh = await recordDelivery(db, { id: context.id, event: 'pull_request.closed', payload: context.payload, repo: repoOf(context.payload) });
+    context.log.info({ deliveryId: context.id, fresh }, 'pull request merge recorded');
+  };
+}

@@ -1,0 +1,15 @@
+import type { Context } from 'probot';
+import { hasActiveGoals } from '../goals/store.js';
+import { recordDelivery } from './record.js';
+import { repoOf, type EventDeps } from './deps.js';
+
+/** A push to a repository with active goals is recorded; the job decides branch and keyword. */
+export function onPush({ db }: EventDeps) {
+  return async (context: Context<'push'>) => {
+    const { payload } = context;
+    if (payload.deleted || !payload.ref.startsWith('refs/heads/')) return;
+    if (!(await hasActiveGoals(db, payload.repository.id))) return;
+    const fresh = await recordDelivery(db, { id: context.id, event: 'push', payload, repo: repoOf(payload) });
+    context.log.info({ deliveryId: context.id, fresh, ref: payload.ref, commits: payload.commits.length }, 'push recorded');
+  };
+}

@@ -1,0 +1,79 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { marker } from '../notices/marker.js';
+import type { Octokit } from './octokit.js';
+
+export interface Notice {
+  /** Names the goal and the event, e.g. `goal:12:overdue:2030-01-15T17:00:00.000Z`. */
+  key: string;
+  goalId?: string | null;
+  repoId: number;
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  /** The Markdown; the hidden marker is appended here. */
+  body: string;
+}
+
+/**
+ * Posts a comment at most once per key, whatever retries, restarts or replicas do.
+ * The notice row is committed before the post; a later attempt that finds it unposted
+ * looks for the marker on the issue before posting, in case the earlier attempt posted
+ * and died before recording it. A per-key lock keeps replicas from racing.
+ */
+export async function postOnce(db: Db, octokit: Octokit, n: Notice): Promise<'posted' | 'already-posted'> {
+  const inserted = await db
+    .insertInto('notices')
+    .values({ key: n.key, goal_id: n.goalId ?? null, repo_id: n.repoId, issue_number: n.issueNumber })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('key')
+    .executeTakeFirst();
+
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${n.key}, 0))`.execute(trx);
+    const row = await trx.selectFrom('notices').select(['posted_at', 'created_at']).where('key', '=', n.key).executeTakeFirstOrThrow();
+    if (row.posted_at) return 'already-posted';
+    const tag = marker(n.key);
+    if (!inserted) {
+      const found = await findMarkedComment(octokit, n, tag, row.created_at);
+      if (found) {
+        await trx.updateTable('notices').set({ posted_at: sql`now()`, comment_id: found }).where('key', '=', n.key).execute();
+        return 'already-posted';
+      }
+    }
+    const { data } = await octokit.rest.issues.createComment({
+      owner: n.owner,
+      repo: n.repo,
+      issue_number: n.issueNumber,
+      body: `${n.body}\n\n${tag}`,
+    });
+    await trx.updateTable('notices').set({ posted_at: sql`now()`, comment_id: data.id }).where('key', '=', n.key).execute();
+    return 'posted';
+  });
+}
+
+async function findMarkedComment(octokit: Octokit, n: Notice, tag: string, since: Date): Promise<number | undefined> {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner: n.owner,
+    repo: n.repo,
+    issue_number: n.issueNumber,
+    since: new Date(since.getTime() - 60_000).toISOString(),
+    per_page: 100,
+  });
+  return comments.find((c) => c.body?.includes(tag))?.id;
+}
+
+export type Reaction = '+1' | 'confused';
+
+/** Reacting twice is harmless: GitHub answers 200 with the existing reaction. */
+export async function react(
+  octokit: Octokit,
+  where: { owner: string; repo: string; commentId?: number; issueNumber: number },
+  content: Reaction,
+): Promise<void> {
+  if (where.commentId !== undefined) {
+    await octokit.rest.reactions.createForIssueComment({ owner: where.owner, repo: where.repo, comment_id: where.commentId, content });
+  } else {
+    await octokit.rest.reactions.createForIssue({ owner: where.owner, repo: where.repo, issue_number: where.issueNumber, content });
+  }
+}

@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import { sql, type Selectable } from 'kysely';
+import type { GoalsTable, RepositoriesTable } from '../../db/schema.js';
+import type { CompletedVia, Goal } from './types.js';
+import type { Q } from '../db/q.js';
+
+/** 128 random bits, base64url: unguessable, never sequential (SPEC §1). */
+export function newToken(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+const goalColumns = [
+  'goals.id', 'goals.token', 'goals.repo_id', 'goals.issue_number', 'goals.is_pull_request', 'goals.title',
+  'goals.keyword', 'goals.due_at', 'goals.timezone', 'goals.status', 'goals.created_by', 'goals.created_at',
+  'goals.updated_at', 'goals.version', 'goals.completed_at', 'goals.completed_via', 'goals.completed_sha',
+  'goals.completed_author', 'goals.cancelled_at',
+  'repositories.full_name', 'repositories.installation_id', 'repositories.tracked',
+] as const;
+
+type Row = Selectable<GoalsTable> & Pick<Selectable<RepositoriesTable>, 'full_name' | 'installation_id' | 'tracked'>;
+
+function toGoal(r: Row): Goal {
+  return {
+    id: String(r.id),
+    token: r.token,
+    repoId: Number(r.repo_id),
+    installationId: Number(r.installation_id),
+    repoFullName: r.full_name,
+    tracked: r.tracked,
+    issueNumber: r.issue_number,
+    isPullRequest: r.is_pull_request,
+    title: r.title,
+    keyword: r.keyword,
+    dueAt: r.due_at,
+    timezone: r.timezone,
+    status: r.status,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: r.version,
+    completedAt: r.completed_at,
+    completedVia: r.completed_via,
+    completedSha: r.completed_sha,
+    completedAuthor: r.completed_author,
+    cancelledAt: r.cancelled_at,
+  };
+}
+
+const selectGoals = (q: Q) =>
+  q.selectFrom('goals').innerJoin('repositories', 'repositories.id', 'goals.repo_id').select(goalColumns);
+
+export async function findByToken(q: Q, token: string): Promise<Goal | undefined> {
+  const row = await selectGoals(q).where('goals.token', '=', token).executeTakeFirst();
+  return row && toGoal(row as Row);
+}
+
+export async function findById(q: Q, id: string): Promise<Goal | undefined> {
+  const row = await selectGoals(q).where('goals.id', '=', Number(id)).executeTakeFirst();
+  return row && toGoal(row as Row);
+}
+
+export async function goalsOfIssue(q: Q, repoId: number, issueNumber: number): Promise<Goal[]> {
+  const rows = await selectGoals(q)
+    .where('goals.repo_id', '=', repoId)
+    .where('goals.issue_number', '=', issueNumber)
+    .orderBy('goals.due_at')
+    .execute();
+  return rows.map((r) => toGoal(r as Row));
+}
+
+export async function activeGoalsOfRepo(q: Q, repoId: number): Promise<Goal[]> {
+  const rows = await selectGoals(q)
+    .where('goals.repo_id', '=', repoId)
+    .where('goals.status', '=', 'active')
+    .orderBy('goals.due_at')
+    .execute();
+  return rows.map((r) => toGoal(r as Row));
+}
+
+export async function hasActiveGoals(q: Q, repoId: number, issueNumber?: number): Promise<boolean> {
+  let query = q.selectFrom('goals').select('id').where('repo_id', '=', repoId).where('status', '=', 'active');
+  if (issueNumber !== undefined) query = query.where('issue_number', '=', issueNumber);
+  return (await query.limit(1).executeTakeFirst()) !== undefined;
+}
+
+export interface NewGoal {
+  repoId: number;
+  issueNumber: number;
+  isPullRequest: boolean;
+  title: string;
+  keyword: string;
+  dueAt: Date;
+  timezone: string;
+  createdBy: string;
+}
+
+export async function insertGoal(q: Q, g: NewGoal): Promise<Goal> {
+  const { id } = await q
+    .insertInto('goals')
+    .values({
+      token: newToken(),
+      repo_id: g.repoId,
+      issue_number: g.issueNumber,
+      is_pull_request: g.isPullRequest,
+      title: g.title,
+      keyword: g.keyword,
+      due_at: g.dueAt,
+      timezone: g.timezone,
+      status: 'active',
+      created_by: g.createdBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return (await findById(q, String(id)))!;
+}
+
+/** Completes an active goal; undefined when it was not active (already done, cancelled). */
+export async function completeGoal(
+  q: Q,
+  id: string,
+  done: { via: CompletedVia; at: Date; sha?: string; author?: string },
+): Promise<Goal | undefined> {
+  const row = await q
+    .updateTable('goals')
+    .set({
+      status: 'completed',
+      completed_at: done.at,
+      completed_via: done.via,
+      completed_sha: done.sha ?? null,
+      completed_author: done.author ?? null,
+      updated_at: sql`now()`,
+      version: sql`version + 1`,
+    })
+    .where('id', '=', Number(id))
+    .where('status', '=', 'active')
+    .returning('id')
+    .executeTakeFirst();
+  return row && findById(q, id);
+}
+
+export async function cancelGoal(q: Q, id: string): Promise<Goal | undefined> {
+  const row = await q
+    .updateTable('goals')
+    .set({ status: 'cancelled', cancelled_at: sql`now()`, updated_at: sql`now()`, version: sql`version + 1` })
+    .where('id', '=', Number(id))
+    .where('status', '=', 'active')
+    .returning('id')
+    .executeTakeFirst();
+  return row && findById(q, id);
+}
+
+export async function moveGoal(q: Q, id: string, dueAt: Date): Promise<Goal | undefined> {
+  const row = await q
+    .updateTable('goals')
+    .set({ due_at: dueAt, updated_at: sql`now()`, version: sql`version + 1` })
+    .where('id', '=', Number(id))
+    .where('status', '=', 'active')
+    .returning('id')
+    .executeTakeFirst();
+  return row && findById(q, id);
+}
+
+export interface RepoRef {
+  id: number;
+  installationId: number;
+  fullName: string;
+  defaultBranch?: string | null;
+}
+
+/** Keeps the repository row current: goals follow the id, the name is only for display. */
+export async function upsertRepository(q: Q, repo: RepoRef): Promise<void> {
+  await q
+    .insertInto('repositories')
+    .values({
+      id: repo.id,
+      installation_id: repo.installationId,
+      full_name: repo.fullName,
+      default_branch: repo.defaultBranch ?? null,
+      tracked: true,
+    })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        installation_id: repo.installationId,
+        full_name: repo.fullName,
+        default_branch: sql`coalesce(excluded.default_branch, repositories.default_branch)`,
+        tracked: true,
+        updated_at: sql`now()`,
+      }),
+    )
+    .execute();
+}
+
+/** The embed's ETag moves when the goal or its repository changes. */
+export async function touchGoalsOfRepos(q: Q, repoIds: number[]): Promise<void> {
+  if (repoIds.length === 0) return;
+  await q.updateTable('goals').set({ version: sql`version + 1`, updated_at: sql`now()` }).where('repo_id', 'in', repoIds).execute();
+}

@@ -1,0 +1,14 @@
+import type { Logger } from 'probot';
+import type { Db } from '../db/database.js';
+import type { Octokit } from '../github/octokit.js';
+import type { Links } from '../notices/bodies.js';
+
+/** What the workers need: the database, a way to act as an installation, and links. */
+export interface WorkerDeps {
+  db: Db;
+  auth(installationId: number): Promise<Octokit>;
+  links: Links;
+  log: Logger;
+  /** The clock; tests pass their own. */
+  now?: () => Date;
+}

@@ -1,0 +1,56 @@
+import type { Logger } from 'probot';
+import { runCommands } from '../commands/run.js';
+import { loadRepoConfig } from '../github/config.js';
+import { postOnce, react } from '../github/comments.js';
+import { splitFullName, type Octokit } from '../github/octokit.js';
+import { configErrors } from '../notices/bodies.js';
+import type { WorkerDeps } from './deps.js';
+
+interface CommandPayload {
+  repository: { id: number; full_name: string; default_branch?: string };
+  issue: { number: number; title: string; body?: string | null; pull_request?: unknown };
+  comment?: { id: number; body: string; user: { login: string } };
+  sender: { login: string };
+}
+
+/** A recorded comment (or new issue body): carry out its commands, answer once, react. */
+export async function handleCommand(
+  deps: WorkerDeps,
+  delivery: { id: string; event: string; payload: CommandPayload },
+  octokit: Octokit,
+  log: Logger,
+): Promise<void> {
+  const p = delivery.payload;
+  const { owner, repo } = splitFullName(p.repository.full_name);
+  const now = deps.now?.() ?? new Date();
+  const config = await loadRepoConfig({ id: delivery.id, name: delivery.event.split('.')[0]!, payload: p }, octokit, log);
+  const outcomes = await runCommands({
+    db: deps.db,
+    octokit,
+    log,
+    deliveryId: delivery.id,
+    repo: { id: p.repository.id, owner, name: repo, defaultBranch: p.repository.default_branch ?? null },
+    issue: { number: p.issue.number, title: p.issue.title, isPullRequest: p.issue.pull_request !== undefined },
+    author: p.comment?.user.login ?? p.sender.login,
+    body: p.comment?.body ?? p.issue.body ?? '',
+    now,
+    config: config.config,
+    links: deps.links,
+  });
+  if (outcomes.length === 0) return;
+
+  const parts = outcomes.map((o) => o.reply);
+  if (!config.ok) parts.push(configErrors(config.errors));
+  await postOnce(deps.db, octokit, {
+    key: `reply:${delivery.id}`,
+    repoId: p.repository.id,
+    owner,
+    repo,
+    issueNumber: p.issue.number,
+    body: parts.join('\n\n---\n\n'),
+  });
+  const where = { owner, repo, issueNumber: p.issue.number, commentId: p.comment?.id };
+  if (outcomes.some((o) => o.ok)) await react(octokit, where, '+1');
+  if (outcomes.some((o) => !o.ok)) await react(octokit, where, 'confused');
+  log.info({ deliveryId: delivery.id, carriedOut: outcomes.filter((o) => o.ok).length, refused: outcomes.filter((o) => !o.ok).length }, 'commands answered');
+}

@@ -1,0 +1,63 @@
+import type { Logger } from 'probot';
+import { loadRepoConfig } from '../github/config.js';
+import { pushCommits } from '../github/commits.js';
+import { splitFullName, type Octokit } from '../github/octokit.js';
+import { firstMatches, isTrackedBranch } from '../goals/match.js';
+import { activeGoalsOfRepo, completeGoal, goalsOfIssue } from '../goals/store.js';
+import type { CompletedVia, Goal } from '../goals/types.js';
+import type { WorkerDeps } from './deps.js';
+import { dropNotices, planCompletedNotice } from './schedule.js';
+
+type Event = { id: string; event: string; payload: any; receivedAt: Date }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A push to a tracked branch completes every active goal whose keyword a commit carries. */
+export async function handlePush(deps: WorkerDeps, d: Event, octokit: Octokit, log: Logger): Promise<void> {
+  const p = d.payload;
+  const { owner, repo } = splitFullName(p.repository.full_name);
+  const config = await loadRepoConfig({ id: d.id, name: 'push', payload: p }, octokit, log);
+  if (!config.ok) log.warn({ deliveryId: d.id, errors: config.errors }, 'invalid .github/gitdone.yml; push checked with the defaults');
+  const branch = String(p.ref).replace(/^refs\/heads\//, '');
+  if (!isTrackedBranch(branch, config.config.branches, p.repository.default_branch ?? null)) {
+    log.debug({ deliveryId: d.id, branch }, 'push to an untracked branch');
+    return;
+  }
+  const goals = await activeGoalsOfRepo(deps.db, p.repository.id);
+  if (goals.length === 0) return;
+  const commits = await pushCommits(octokit, owner, repo, p);
+  for (const { goal, commit } of firstMatches(goals, commits)) {
+    await complete(deps, goal, { via: 'commit', at: d.receivedAt, sha: commit.id, author: commit.author ?? undefined }, d.id, log);
+  }
+}
+
+/** An issue closed as completed, or a pull request merged, completes its goals unless the config says no. */
+export async function handleClose(deps: WorkerDeps, d: Event, octokit: Octokit, log: Logger): Promise<void> {
+  const p = d.payload;
+  const config = await loadRepoConfig({ id: d.id, name: d.event.split('.')[0]!, payload: p }, octokit, log);
+  if (!config.config.complete_on_close) return;
+  const number = p.issue?.number ?? p.pull_request?.number;
+  const goals = (await goalsOfIssue(deps.db, p.repository.id, number)).filter((g) => g.status === 'active');
+  const author = p.sender?.login;
+  for (const goal of goals) {
+    await complete(deps, goal, { via: 'close', at: d.receivedAt, author }, d.id, log);
+  }
+}
+
+async function complete(
+  deps: WorkerDeps,
+  goal: Goal,
+  done: { via: CompletedVia; at: Date; sha?: string; author?: string },
+  deliveryId: string,
+  log: Logger,
+): Promise<void> {
+  // The notice is a job stored with the completion: if GitHub fails now, it is retried
+  // on its own, and this delivery never needs to run again for it.
+  const completed = await deps.db.transaction().execute(async (trx) => {
+    const g = await completeGoal(trx, goal.id, done);
+    if (g) {
+      await dropNotices(trx, g.id);
+      await planCompletedNotice(trx, g);
+    }
+    return g;
+  });
+  if (completed) log.info({ deliveryId, goalId: goal.id, via: completed.completedVia, sha: completed.completedSha }, 'goal completed');
+}

@@ -1,0 +1,52 @@
+import { Logger as WorkerLogger, run, type Runner, type TaskList } from 'graphile-worker';
+import type pg from 'pg';
+import type { WorkerDeps } from './deps.js';
+import { processDelivery } from './process-delivery.js';
+import { sendNotice } from './send-notice.js';
+import { NOTICE_TASK, type NoticeJob } from './schedule.js';
+
+/**
+ * The job runner (graphile-worker on the same PostgreSQL): LISTEN/NOTIFY picks jobs up at
+ * once, SKIP LOCKED keeps replicas from taking the same job, failed jobs come back with
+ * exponential backoff (max_attempts 25, about three days), delayed jobs wait for run_at.
+ */
+export async function startWorker(deps: WorkerDeps, pool: pg.Pool, opts: { concurrency: number; pollInterval?: number }): Promise<Runner> {
+  return run({
+    pgPool: pool,
+    taskList: taskList(deps),
+    concurrency: opts.concurrency,
+    pollInterval: opts.pollInterval ?? 2000,
+    noHandleSignals: true, // main.ts owns SIGTERM: stop taking work, finish, then exit
+    logger: workerLogger(deps),
+  });
+}
+
+export function workerLogger(deps: WorkerDeps): WorkerLogger {
+  const log = deps.log.child({ name: 'worker' });
+  return new WorkerLogger((scope) => (level, message, meta) => {
+    const target = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
+    log[target]({ ...scope, ...meta }, message);
+  });
+}
+
+/** The tasks, each wrapped so that a failure is logged with its attempt, and the last one as an error. */
+export function taskList(deps: WorkerDeps): TaskList {
+  const log = deps.log.child({ name: 'worker' });
+  const guarded =
+    <P>(name: string, fn: (payload: P) => Promise<void>) =>
+    async (payload: unknown, helpers: { job: { id: string; attempts: number; max_attempts: number } }) => {
+      try {
+        await fn(payload as P);
+      } catch (err) {
+        const { job } = helpers;
+        const final = job.attempts >= job.max_attempts;
+        // Never given up silently: the last failure is an error with what it was about.
+        log[final ? 'error' : 'warn']({ err, task: name, jobId: job.id, attempt: job.attempts, payload }, final ? 'job failed for good' : 'job failed; will retry');
+        throw err;
+      }
+    };
+  return {
+    'process-delivery': guarded<{ deliveryId: string }>('process-delivery', (p) => processDelivery(deps, p.deliveryId)),
+    [NOTICE_TASK]: guarded<NoticeJob>(NOTICE_TASK, (p) => sendNotice(deps, p)),
+  };
+}

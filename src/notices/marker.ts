@@ -1,0 +1,8 @@
+/**
+ * The hidden tag every GitDone comment carries (SPEC §2): it names the goal and the
+ * event, and lets a retry find a comment it already posted. `--` cannot occur in a key
+ * we build, so the HTML comment cannot be closed early.
+ */
+export function marker(key: string): string {
+  return `<!-- gitdone:${key.replace(/--/g, '-')} -->`;
+}

@@ -1,0 +1,48 @@
+import { DateTime } from 'luxon';
+
+/**
+ * User text echoed into a comment, made inert: no mentions (`@user`, `@org/team`), no
+ * HTML, no Markdown that could turn into links, images, code spans or headings.
+ */
+export function inert(text: string): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&')
+    .replace(/@/g, '@&#8203;'); // a zero-width space after @ keeps GitHub from notifying anyone
+}
+
+/** A keyword shown as code: keywords have no backticks or spaces, so one pair of backticks holds. */
+export function code(keyword: string): string {
+  return '`' + keyword.replace(/`/g, '') + '`';
+}
+
+/** "Friday, 15 January 2030 at 17:00 CET (UTC+01:00)" in the goal's zone. */
+export function formatDeadline(at: Date, zone: string): string {
+  const dt = DateTime.fromJSDate(at, { zone });
+  return `${dt.toFormat("cccc, d LLLL yyyy 'at' HH:mm")} ${dt.offsetNameShort ?? zone} (UTC${dt.toFormat('ZZ')}, ${zone})`;
+}
+
+/** "in 3 days", "2 hours ago". */
+export function relative(at: Date, now: Date): string {
+  return DateTime.fromJSDate(at).toRelative({ base: DateTime.fromJSDate(now) }) ?? '';
+}
+
+/** A rounded human duration: "2 days", "3 hours", "12 minutes", "less than a minute". */
+export function humanDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  const units: Array<[number, string]> = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+  ];
+  for (const [size, name] of units) {
+    if (abs >= size) {
+      const n = Math.round(abs / size);
+      return `${n} ${name}${n === 1 ? '' : 's'}`;
+    }
+  }
+  return 'less than a minute';
+}

@@ -1,0 +1,53 @@
+import { Probot, ProbotOctokit } from 'probot';
+import { runOnce } from 'graphile-worker';
+import { gitdone } from '../../src/app.js';
+import { createMetrics } from '../../src/http/metrics.js';
+import type { WorkerDeps } from '../../src/jobs/deps.js';
+import { taskList, workerLogger } from '../../src/jobs/worker.js';
+import type { Octokit } from '../../src/github/octokit.js';
+import type { TestDatabase } from './database.js';
+import { capturingLog } from './log.js';
+import { testPrivateKey } from './keys.js';
+
+export const PUBLIC_URL = 'https://gitdone.test';
+
+/**
+ * Probot with GitDone loaded, on a test database, in the Probot + nock style: retries and
+ * throttling are off so a mocked failure shows at once; `runJobs()` drains the queue.
+ */
+export async function createTestApp(t: TestDatabase, opts: { now?: () => Date } = {}) {
+  const { log, lines } = capturingLog();
+  const probot = new Probot({
+    appId: 1,
+    privateKey: testPrivateKey(),
+    secret: 'test-secret',
+    log,
+    // A function, not an object: Probot layers its own throttle options over object
+    // defaults, and the write throttle would space every comment a second apart.
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      ...o,
+      retry: { enabled: false },
+      throttle: { ...(o.throttle as object), enabled: false },
+    })),
+  });
+  const metrics = createMetrics();
+  await probot.load(gitdone({ db: t.db, metrics, publicUrl: PUBLIC_URL, githubUrl: 'https://github.com', now: opts.now }), {
+    cwd: process.cwd(),
+    addHandler: () => {},
+  });
+  const deps: WorkerDeps = {
+    db: t.db,
+    auth: async (id) => (await probot.auth(id)) as unknown as Octokit,
+    links: { publicUrl: PUBLIC_URL, githubUrl: 'https://github.com' },
+    log,
+    now: opts.now,
+  };
+  return {
+    probot,
+    deps,
+    logs: lines,
+    metrics,
+    /** Runs every job that is due now, including those the jobs add, until none is left. */
+    runJobs: () => runOnce({ pgPool: t.pool, taskList: taskList(deps), logger: workerLogger(deps) }),
+  };
+}

@@ -1,0 +1,41 @@
+import nock from 'nock';
+
+/** nock helpers for the GitHub REST calls GitDone makes. */
+export const API = 'https://api.github.com';
+
+export interface Posted {
+  issueNumber: number;
+  body: string;
+}
+
+export function mockGitHub(opts: { role?: string | Record<string, string>; config?: string | null; installationId?: number } = {}) {
+  const scope = nock(API).persist();
+  const comments: Posted[] = [];
+  const reactions: Array<{ commentId?: number; issueNumber?: number; content: string }> = [];
+  scope.post(`/app/installations/${opts.installationId ?? 77}/access_tokens`).reply(201, { token: 'test-token', expires_at: '2099-01-01T00:00:00Z', permissions: {} });
+  scope.get(/\/repos\/[^/]+\/[^/]+\/collaborators\/([^/]+)\/permission/).reply((uri) => {
+    const user = decodeURIComponent(/collaborators\/([^/]+)\/permission/.exec(uri)![1]!);
+    const role = typeof opts.role === 'object' ? opts.role[user] ?? 'none' : opts.role ?? 'write';
+    if (role === '404') return [404, { message: 'Not Found' }];
+    const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+    return [200, { permission, role_name: role, user: { login: user } }];
+  });
+  scope.get(/\/repos\/[^/]+\/[^/]+\/contents\/\.github%2Fgitdone\.yml/).reply(() =>
+    opts.config ? [200, opts.config, { 'content-type': 'application/vnd.github.v3.raw' }] : [404, { message: 'Not Found' }],
+  );
+  scope.post(/\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments/).reply((uri, body) => {
+    const issueNumber = Number(/issues\/(\d+)\/comments/.exec(uri)![1]);
+    comments.push({ issueNumber, body: (body as { body: string }).body });
+    return [201, { id: 100000 + comments.length, body: (body as { body: string }).body }];
+  });
+  scope.get(/\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments/).reply(() => [200, comments.map((c, i) => ({ id: 100001 + i, body: c.body }))]);
+  scope.post(/\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)\/reactions/).reply((uri, body) => {
+    reactions.push({ commentId: Number(/comments\/(\d+)\/reactions/.exec(uri)![1]), content: (body as { content: string }).content });
+    return [201, { id: 1, content: (body as { content: string }).content }];
+  });
+  scope.post(/\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/reactions/).reply((uri, body) => {
+    reactions.push({ issueNumber: Number(/issues\/(\d+)\/reactions/.exec(uri)![1]), content: (body as { content: string }).content });
+    return [201, { id: 1, content: (body as { content: string }).content }];
+  });
+  return { scope, comments, reactions };
+}
