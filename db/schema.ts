@@ -71,10 +71,17 @@ export interface CommandRunsTable {
   created_at: DefaultTimestamp;
 }
 
+export interface WorkerProcessesTable {
+  worker_id: string;
+  process_id: string;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
   repositories: RepositoriesTable;
   goals: GoalsTable;
   deliveries: DeliveriesTable;
   notices: NoticesTable;
   command_runs: CommandRunsTable;
+  worker_processes: WorkerProcessesTable;
 }

@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { EnvError, readEnv } from './env.js';
 import { createMetrics } from './http/metrics.js';
 import { startWorker } from './jobs/worker.js';
+import { applicationName } from './jobs/reaper.js';
 import { createLog } from './log.js';
 
 /** Entry: env → database → migrations → server → workers; SIGTERM drains them in reverse. */
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedPostgres({ dataDir: env.dataDir, log });
     databaseUrl = embedded.url;
   }
-  const database = openDatabase(databaseUrl);
+  const database = openDatabase(databaseUrl, { applicationName: applicationName() });
   const applied = await migrateToLatest(database.db, database.pool);
   log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
 

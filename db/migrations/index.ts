@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_init.js';
+import * as m0002 from './0002_worker_processes.js';
 
 /**
  * Listed by hand rather than read from the folder: the same list works from
@@ -8,4 +9,5 @@ import * as m0001 from './0001_init.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
+  '0002_worker_processes': m0002,
 };

@@ -14,8 +14,9 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export function openDatabase(connectionString: string, opts: { max?: number } = {}): DbHandle {
-  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10 });
+/** `applicationName` names this process' sessions in pg_stat_activity (see jobs/reaper.ts). */
+export function openDatabase(connectionString: string, opts: { max?: number; applicationName?: string } = {}): DbHandle {
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, application_name: opts.applicationName });
   // A client losing its connection (database restart) must not crash the process: the
   // query in flight fails and is retried by its job; idle clients are simply dropped.
   pool.on('error', () => {});

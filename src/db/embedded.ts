@@ -60,7 +60,7 @@ export async function startEmbeddedPostgres(opts: {
   } catch (err) {
     // start() rejects with `undefined` when postgres exits: say what it printed instead.
     const reason = err instanceof Error ? err.message : 'postgres exited';
-    throw new Error(`${reason}\n--- postgres said ---\n${lines.join('').slice(-4000)}`);
+    throw new Error(`${reason}\n--- postgres said ---\n${lines.join('').slice(-4000)}`, { cause: err });
   }
 
   const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`;

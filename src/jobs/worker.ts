@@ -1,24 +1,42 @@
+import { EventEmitter } from 'node:events';
 import { Logger as WorkerLogger, run, type Runner, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import type { WorkerDeps } from './deps.js';
 import { processDelivery } from './process-delivery.js';
 import { sendNotice } from './send-notice.js';
 import { NOTICE_TASK, type NoticeJob } from './schedule.js';
+import { releaseJobsOfDeadProcesses, trackWorkers } from './reaper.js';
 
 /**
  * The job runner (graphile-worker on the same PostgreSQL): LISTEN/NOTIFY picks jobs up at
  * once, SKIP LOCKED keeps replicas from taking the same job, failed jobs come back with
  * exponential backoff (max_attempts 25, about three days), delayed jobs wait for run_at.
  */
-export async function startWorker(deps: WorkerDeps, pool: pg.Pool, opts: { concurrency: number; pollInterval?: number }): Promise<Runner> {
-  return run({
+export async function startWorker(
+  deps: WorkerDeps,
+  pool: pg.Pool,
+  opts: { concurrency: number; pollInterval?: number; reapEveryMs?: number },
+): Promise<Runner> {
+  const events = new EventEmitter();
+  trackWorkers(events, deps.db, (err) => deps.log.warn({ err }, 'could not record worker'));
+  const reap = () =>
+    releaseJobsOfDeadProcesses(deps.db)
+      .then((dead) => dead.length && deps.log.warn({ workers: dead }, 'released jobs of workers whose process died'))
+      .catch((err) => deps.log.warn({ err }, 'could not check for dead workers'));
+  await reap();
+  const timer = setInterval(reap, opts.reapEveryMs ?? 15_000).unref();
+  const runner = await run({
     pgPool: pool,
+    events,
     taskList: taskList(deps),
     concurrency: opts.concurrency,
     pollInterval: opts.pollInterval ?? 2000,
     noHandleSignals: true, // main.ts owns SIGTERM: stop taking work, finish, then exit
     logger: workerLogger(deps),
   });
+  const stopReaping = () => clearInterval(timer);
+  runner.promise.then(stopReaping, stopReaping);
+  return runner;
 }
 
 export function workerLogger(deps: WorkerDeps): WorkerLogger {

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+
+/**
+ * Releasing the jobs of dead processes. Every connection of a GitDone process carries
+ * `application_name = gitdone:<processId>`; graphile-worker keeps one open (LISTEN) for
+ * as long as the process lives, and PostgreSQL drops them all when the process dies.
+ * A job locked by a worker whose process has no session left is released for another
+ * worker right away instead of after graphile-worker's 4-hour lock expiry.
+ */
+export const processId = randomBytes(6).toString('hex');
+export const applicationName = (id = processId) => `gitdone:${id}`;
+
+/** Records each worker the runner creates as belonging to this process. */
+export function trackWorkers(events: EventEmitter, db: Db, onError: (err: unknown) => void): void {
+  events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => {
+    db.insertInto('worker_processes')
+      .values({ worker_id: worker.workerId, process_id: processId })
+      .onConflict((oc) => oc.column('worker_id').doNothing())
+      .execute()
+      .catch(onError);
+  });
+}
+
+/** Unlocks jobs and queues held by workers of processes that are gone; returns their worker ids. */
+export async function releaseJobsOfDeadProcesses(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ worker_id: string }>`
+    select w.worker_id from worker_processes w
+    where not exists (select 1 from pg_stat_activity a where a.application_name = 'gitdone:' || w.process_id)`.execute(db);
+  const dead = rows.map((r) => r.worker_id);
+  if (dead.length > 0) {
+    await sql`select graphile_worker.force_unlock_workers(${dead}::text[])`.execute(db);
+    await db.deleteFrom('worker_processes').where('worker_id', 'in', dead).execute();
+  }
+  return dead;
+}
