@@ -21,7 +21,7 @@ export function mockGitHub(opts: { role?: string | Record<string, string>; confi
     return [200, { permission, role_name: role, user: { login: user } }];
   });
   scope.get(/\/repos\/[^/]+\/[^/]+\/contents\/\.github%2Fgitdone\.yml/).reply(() =>
-    opts.config ? [200, opts.config, { 'content-type': 'application/vnd.github.v3.raw' }] : [404, { message: 'Not Found' }],
+    opts.config ? [200, opts.config, { 'content-type': 'application/vnd.github.raw; charset=utf-8' }] : [404, { message: 'Not Found' }],
   );
   scope.post(/\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments/).reply((uri, body) => {
     const issueNumber = Number(/issues\/(\d+)\/comments/.exec(uri)![1]);
