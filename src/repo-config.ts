@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidZone } from './commands/when.js';
+import { normalizeZone } from './commands/when.js';
 
 /** `.github/gitdone.yml` (SPEC §5). */
 export interface RepoConfig {
@@ -35,8 +35,9 @@ const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
 const schema = z
   .object({
     timezone: z.string().transform((v, ctx) => {
-      if (!isValidZone(v)) ctx.addIssue({ code: 'custom', message: `"${v}" is not an IANA time zone like Europe/Berlin` });
-      return v;
+      const zone = normalizeZone(v); // "europe/berlin" → "Europe/Berlin", for display
+      if (!zone) ctx.addIssue({ code: 'custom', message: `"${v}" is not an IANA time zone like Europe/Berlin` });
+      return zone ?? v;
     }),
     branches: z.union([z.string(), z.array(z.string().min(1))]).transform((v) => (typeof v === 'string' ? [v] : v)),
     permission: z.enum(['triage', 'write', 'maintain', 'admin']),

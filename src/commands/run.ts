@@ -17,7 +17,7 @@ import { dropNotices, planNotices } from '../jobs/schedule.js';
 import * as bodies from '../notices/bodies.js';
 import { code } from '../notices/text.js';
 import { rank, type Permission, type RepoConfig } from '../repo-config.js';
-import { parseCommands, USAGE, helpText, type Command, type CommandLine } from './parse.js';
+import { parseCommands, splitMoveArgs, USAGE, helpText, type Command, type CommandLine } from './parse.js';
 import { checkDueRange, isValidZone, parseWhen } from './when.js';
 
 /** Everything one comment's commands need; built by the delivery job. */
@@ -125,9 +125,12 @@ async function carryOut(trx: Q, ctx: CommandContext, cmd: Command): Promise<{ re
     case 'create':
       return create(trx, ctx, cmd);
     case 'move': {
-      const { goal, rest } = await targetForMove(trx, ctx, cmd.args);
-      const when = readWhen(rest, goal.timezone, ctx.now, USAGE.move);
-      const moved = await moveGoal(trx, goal.id, when.dueAt);
+      const { goal, when: whenText } = await targetForMove(trx, ctx, cmd.args);
+      const when = readWhen(whenText, cmd.tz ?? goal.timezone, ctx.now, USAGE.move);
+      if (when.rest) {
+        throw new Refusal(`I read the new deadline as \`${when.matched}\` but not what follows: \`${when.rest.replace(/`/g, "'").slice(0, 100)}\`.`, USAGE.move);
+      }
+      const moved = await moveGoal(trx, goal.id, when.dueAt, cmd.tz);
       if (!moved) throw new Refusal(`${code(goal.keyword)} is no longer active.`, USAGE.move);
       await planNotices(trx, moved, ctx.config.reminders, ctx.now);
       return { reply: bodies.movedReply(moved, ctx.now), goalId: moved.id };
@@ -205,12 +208,11 @@ function readWhen(text: string, zone: string, now: Date, usage: string) {
 }
 
 /** `move [<keyword>] <when>`: the first word is a keyword only if an active goal has it. */
-async function targetForMove(trx: Q, ctx: CommandContext, args: string): Promise<{ goal: Goal; rest: string }> {
-  const [first = '', ...others] = args.trim().split(/\s+/);
+async function targetForMove(trx: Q, ctx: CommandContext, args: string): Promise<{ goal: Goal; when: string }> {
   const active = await activeGoalsOfRepo(trx, ctx.repo.id);
-  const named = active.find((g) => g.keyword.toLowerCase() === first.toLowerCase());
-  if (named) return { goal: named, rest: others.join(' ') };
-  return { goal: onlyGoalOfIssue(active, ctx, USAGE.move), rest: args };
+  const { keyword, when } = splitMoveArgs(args, active.map((g) => g.keyword));
+  const named = keyword === undefined ? undefined : active.find((g) => g.keyword === keyword);
+  return { goal: named ?? onlyGoalOfIssue(active, ctx, USAGE.move), when };
 }
 
 async function target(trx: Q, ctx: CommandContext, keyword: string | undefined, usage: string): Promise<Goal> {

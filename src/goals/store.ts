@@ -149,10 +149,11 @@ export async function cancelGoal(q: Q, id: string): Promise<Goal | undefined> {
   return row && findById(q, id);
 }
 
-export async function moveGoal(q: Q, id: string, dueAt: Date): Promise<Goal | undefined> {
+/** A new deadline; with `timezone`, the goal is shown in that zone from now on. */
+export async function moveGoal(q: Q, id: string, dueAt: Date, timezone?: string): Promise<Goal | undefined> {
   const row = await q
     .updateTable('goals')
-    .set({ due_at: dueAt, updated_at: sql`now()`, version: sql`version + 1` })
+    .set({ due_at: dueAt, ...(timezone ? { timezone } : {}), updated_at: sql`now()`, version: sql`version + 1` })
     .where('id', '=', Number(id))
     .where('status', '=', 'active')
     .returning('id')

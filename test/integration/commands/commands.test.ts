@@ -58,6 +58,22 @@ describe('subcommands', () => {
     expect(gh.comments.at(-1)!.body).toContain('now ends');
   });
 
+  test('move with tz= reads the new deadline in that zone and shows the goal there', async () => {
+    mockGitHub();
+    await say('/deadline 2030-01-15 17:00 Ship keyword=ship');
+    await say('/deadline move ship 2030-01-20 09:00 tz=Asia/Tokyo');
+    expect((await goals())[0]).toMatchObject({ timezone: 'Asia/Tokyo' });
+    expect((await goals())[0]!.due_at.toISOString()).toBe('2030-01-20T00:00:00.000Z');
+  });
+
+  test('move refuses words it cannot read after the date instead of ignoring them', async () => {
+    const gh = mockGitHub();
+    await say('/deadline 2030-01-15 17:00 Ship keyword=ship');
+    await say('/deadline move ship 2030-01-20 blah');
+    expect((await goals())[0]!.due_at.toISOString()).toBe('2030-01-15T17:00:00.000Z');
+    expect(gh.comments.at(-1)!.body).toContain('`blah`');
+  });
+
   test('cancel and done without a keyword need exactly one active goal on the issue', async () => {
     const gh = mockGitHub();
     await say('/deadline 2030-01-15 A keyword=aa\n/deadline 2030-01-16 B keyword=bb');
