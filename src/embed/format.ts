@@ -100,28 +100,42 @@ function validZone(tz: string): string {
   }
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one; embeds are rendered
+// on every request, so keep one pair per zone (there are a few hundred zones at most).
+const formatters = new Map<string, { tz: string; time: Intl.DateTimeFormat; offset: Intl.DateTimeFormat }>();
+
+function formattersFor(timezone: string) {
+  let f = formatters.get(timezone);
+  if (!f) {
+    const tz = validZone(timezone);
+    f = {
+      tz,
+      time: new Intl.DateTimeFormat('en-GB', {
+        timeZone: tz,
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
+      offset: new Intl.DateTimeFormat('en-GB', { timeZone: tz, timeZoneName: 'longOffset' }),
+    };
+    if (formatters.size < 1000) formatters.set(timezone, f);
+  }
+  return f;
+}
+
 /**
  * The deadline read in the goal's zone: "Tue, 15 Jan 2030, 17:00" and "Europe/Berlin (UTC+01:00)".
  * The page's script words a moved deadline with the same options, so both agree.
  */
 export function zonedDeadline(iso: string, timezone: string): { time: string; zone: string } {
-  const tz = validZone(timezone);
+  const { tz, time: timeFormat, offset: offsetFormat } = formattersFor(timezone);
   const date = new Date(iso);
-  const time = new Intl.DateTimeFormat('en-GB', {
-    timeZone: tz,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(date);
-  const offset = (
-    new Intl.DateTimeFormat('en-GB', { timeZone: tz, timeZoneName: 'longOffset' })
-      .formatToParts(date)
-      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT'
-  ).replace('GMT', 'UTC');
+  const time = timeFormat.format(date);
+  const offset = (offsetFormat.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT').replace('GMT', 'UTC');
   const zone = tz === 'UTC' || tz === 'Etc/UTC' ? 'UTC' : `${tz} (${offset === 'UTC' ? 'UTC+00:00' : offset})`;
   return { time, zone };
 }
