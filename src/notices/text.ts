@@ -19,10 +19,13 @@ export function code(keyword: string): string {
   return '`' + keyword.replace(/`/g, '') + '`';
 }
 
-/** "Friday, 15 January 2030 at 17:00 CET (UTC+01:00)" in the goal's zone. */
+/** "Tuesday, 15 January 2030 at 12:00 EST (America/New_York, UTC-05:00)" in the goal's zone. */
 export function formatDeadline(at: Date, zone: string): string {
   const dt = DateTime.fromJSDate(at, { zone });
-  return `${dt.toFormat("cccc, d LLLL yyyy 'at' HH:mm")} ${dt.offsetNameShort ?? zone} (UTC${dt.toFormat('ZZ')}, ${zone})`;
+  if (zone === 'UTC' || zone === 'Etc/UTC') return `${dt.toFormat("cccc, d LLLL yyyy 'at' HH:mm")} UTC`;
+  // Only a real abbreviation (EST, CET) helps; "GMT+1" would repeat the offset.
+  const abbreviation = /^[A-Z]{2,5}$/.test(dt.offsetNameShort ?? '') ? ` ${dt.offsetNameShort}` : '';
+  return `${dt.toFormat("cccc, d LLLL yyyy 'at' HH:mm")}${abbreviation} (${zone}, UTC${dt.toFormat('ZZ')})`;
 }
 
 /** "in 3 days", "2 hours ago". */

@@ -1,0 +1,48 @@
+import { describe, expect, test } from '@jest/globals';
+import { formatDeadline, humanDuration, inert, relative } from '../../../src/notices/text.js';
+import { marker } from '../../../src/notices/marker.js';
+
+describe('inert: user text echoed into a comment', () => {
+  test.each([
+    ['@octocat', /^@&#8203;octocat$/],
+    ['@octo/team', /^@&#8203;octo\/team$/],
+    ['<img src=x onerror=alert(1)>', /^&lt;img src=x onerror=alert\\\(1\\\)&gt;$/],
+    ['![x](http://e.vil)', /^\\!\\\[x\\\]\\\(http:\/\/e\\\.vil\\\)$/],
+    ['`code`', /^\\`code\\`$/],
+    ['# heading', /^\\# heading$/],
+    ['line\nbreak', /^line break$/],
+    ['a&b', /^a&amp;b$/],
+  ])('%j', (input, expected) => {
+    expect(inert(input)).toMatch(expected);
+  });
+});
+
+describe('time words', () => {
+  test('the deadline in its zone, with the offset', () => {
+    expect(formatDeadline(new Date('2030-01-15T16:00:00Z'), 'Europe/Berlin')).toBe('Tuesday, 15 January 2030 at 17:00 (Europe/Berlin, UTC+01:00)');
+    expect(formatDeadline(new Date('2030-07-15T16:00:00Z'), 'America/New_York')).toBe('Monday, 15 July 2030 at 12:00 EDT (America/New_York, UTC-04:00)');
+    expect(formatDeadline(new Date('2030-07-15T16:00:00Z'), 'UTC')).toBe('Monday, 15 July 2030 at 16:00 UTC');
+  });
+
+  test.each([
+    [0, 'less than a minute'],
+    [59_000, 'less than a minute'],
+    [60_000, '1 minute'],
+    [3 * 3_600_000, '3 hours'],
+    [-2 * 86_400_000, '2 days'],
+    [36 * 3_600_000, '2 days'],
+  ])('humanDuration(%d) = %s', (ms, words) => {
+    expect(humanDuration(ms)).toBe(words);
+  });
+
+  test('relative', () => {
+    const now = new Date('2030-01-10T12:00:00Z');
+    expect(relative(new Date('2030-01-13T12:00:00Z'), now)).toBe('in 3 days');
+    expect(relative(new Date('2030-01-10T10:00:00Z'), now)).toBe('2 hours ago');
+  });
+});
+
+test('the marker cannot be closed early', () => {
+  expect(marker('reply:abc')).toBe('<!-- gitdone:reply:abc -->');
+  expect(marker('a-->b')).not.toContain('-->b');
+});
