@@ -81,10 +81,7 @@ async function main() {
     // A fresh delivery id per request, as GitHub sends: every request stores a row and a job.
     requests: [
       {
-        setupRequest: (req: Record<string, unknown>) => ({
-          ...req,
-          headers: { ...(req.headers as Record<string, string>), 'x-github-delivery': randomUUID() },
-        }),
+        setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'x-github-delivery': randomUUID() } }),
       },
     ],
   };
