@@ -8,7 +8,13 @@ export interface Posted {
   body: string;
 }
 
-export function mockGitHub(opts: { role?: string | Record<string, string>; config?: string | null; installationId?: number } = {}) {
+/**
+ * `config` is `.github/gitdone.yml` of the repository the event is about; `configs` gives
+ * it per `owner/repo` (for the organisation `.github` repository and `_extends`).
+ */
+export function mockGitHub(
+  opts: { role?: string | Record<string, string>; config?: string | null; configs?: Record<string, string>; installationId?: number } = {},
+) {
   const scope = nock(API).persist();
   const comments: Posted[] = [];
   const reactions: Array<{ commentId?: number; issueNumber?: number; content: string }> = [];
@@ -20,9 +26,11 @@ export function mockGitHub(opts: { role?: string | Record<string, string>; confi
     const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
     return [200, { permission, role_name: role, user: { login: user } }];
   });
-  scope.get(/\/repos\/[^/]+\/[^/]+\/contents\/\.github%2Fgitdone\.yml/).reply(() =>
-    opts.config ? [200, opts.config, { 'content-type': 'application/vnd.github.raw; charset=utf-8' }] : [404, { message: 'Not Found' }],
-  );
+  scope.get(/\/repos\/[^/]+\/[^/]+\/contents\/\.github%2Fgitdone\.yml/).reply((uri) => {
+    const repo = /\/repos\/([^/]+\/[^/]+)\/contents/.exec(uri)![1]!;
+    const text = opts.configs ? opts.configs[repo] : repo === 'octo/app' ? opts.config : undefined;
+    return text ? [200, text, { 'content-type': 'application/vnd.github.raw; charset=utf-8' }] : [404, { message: 'Not Found' }];
+  });
   scope.post(/\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments/).reply((uri, body) => {
     const issueNumber = Number(/issues\/(\d+)\/comments/.exec(uri)![1]);
     comments.push({ issueNumber, body: (body as { body: string }).body });

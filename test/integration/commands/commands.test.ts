@@ -195,6 +195,22 @@ describe('repository config', () => {
     expect(body).toContain('"soon"');
   });
 
+  test('the organisation .github repository supplies the config when the repository has none', async () => {
+    mockGitHub({ configs: { 'octo/.github': 'timezone: Asia/Tokyo\n' } });
+    await say('/deadline 2030-01-15 09:00 Org wide keyword=org');
+    expect((await goals())[0]).toMatchObject({ timezone: 'Asia/Tokyo' });
+  });
+
+  test('_extends pulls settings from another repository, and local keys win', async () => {
+    mockGitHub({ configs: { 'octo/app': '_extends: shared\npermission: admin\n', 'octo/shared': 'timezone: Asia/Tokyo\npermission: triage\n' }, role: 'maintain' });
+    await say('/deadline 2030-01-15 09:00 Extended keyword=ext');
+    expect(await goals()).toHaveLength(0); // admin (local) beats triage (extended): maintain is not enough
+    nock.cleanAll();
+    mockGitHub({ configs: { 'octo/app': '_extends: shared\n', 'octo/shared': 'timezone: Asia/Tokyo\n' } });
+    await say('/deadline 2030-01-15 09:00 Extended keyword=ext');
+    expect((await goals())[0]).toMatchObject({ timezone: 'Asia/Tokyo' });
+  });
+
   test('the reply names the configured branches', async () => {
     const gh = mockGitHub({ config: 'branches: [main, "release/*"]\n' });
     await say('/deadline 2030-01-15 Branches keyword=br');
