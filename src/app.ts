@@ -38,7 +38,7 @@ export function gitdone(deps: AppDeps): ApplicationFunction {
     app.on(['repository.renamed', 'repository.transferred'], onRepositoryMoved(events));
     app.on('repository.deleted', onRepositoryDeleted(events));
     app.onAny(async (context) => {
-      deps.metrics.webhooksRecorded.inc({ event: context.name });
+      deps.metrics.webhooksReceived.inc({ event: context.name });
     });
 
     addHandler(healthRoutes({ db: deps.db, metrics: deps.metrics }));

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   if (probot) {
     const app = probot;
     runner = await startWorker(
-      { db: database.db, auth: (id) => app.auth(id) as never, links: { publicUrl: env.publicUrl, githubUrl: env.githubUrl }, log },
+      { db: database.db, auth: (id) => app.auth(id) as never, links: { publicUrl: env.publicUrl, githubUrl: env.githubUrl }, log, metrics },
       database.pool,
       { concurrency: env.workerConcurrency },
     );

@@ -9,7 +9,7 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'gitdone_' });
   return {
     registry,
-    webhooksRecorded: new Counter({ name: 'gitdone_webhooks_recorded_total', help: 'Webhook deliveries stored for a job', labelNames: ['event'], registers: [registry] }),
+    webhooksReceived: new Counter({ name: 'gitdone_webhooks_received_total', help: 'Webhook deliveries received (signature checked), by event', labelNames: ['event'], registers: [registry] }),
     jobs: new Counter({ name: 'gitdone_jobs_total', help: 'Jobs run, by task and outcome', labelNames: ['task', 'outcome'], registers: [registry] }),
     embedRequests: new Counter({ name: 'gitdone_embed_requests_total', help: 'Embed requests by variant and status', labelNames: ['variant', 'status'], registers: [registry] }),
   };

@@ -2,6 +2,7 @@ import type { Logger } from 'probot';
 import type { Db } from '../db/database.js';
 import type { Octokit } from '../github/octokit.js';
 import type { Links } from '../notices/bodies.js';
+import type { Metrics } from '../http/metrics.js';
 
 /** What the workers need: the database, a way to act as an installation, and links. */
 export interface WorkerDeps {
@@ -9,6 +10,7 @@ export interface WorkerDeps {
   auth(installationId: number): Promise<Octokit>;
   links: Links;
   log: Logger;
+  metrics?: Metrics;
   /** The clock; tests pass their own. */
   now?: () => Date;
 }

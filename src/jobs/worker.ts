@@ -55,9 +55,11 @@ export function taskList(deps: WorkerDeps): TaskList {
     async (payload: unknown, helpers: { job: { id: string; attempts: number; max_attempts: number } }) => {
       try {
         await fn(payload as P);
+        deps.metrics?.jobs.inc({ task: name, outcome: 'ok' });
       } catch (err) {
         const { job } = helpers;
         const final = job.attempts >= job.max_attempts;
+        deps.metrics?.jobs.inc({ task: name, outcome: final ? 'failed' : 'retry' });
         // Never given up silently: the last failure is an error with what it was about.
         log[final ? 'error' : 'warn']({ err, task: name, jobId: job.id, attempt: job.attempts, payload }, final ? 'job failed for good' : 'job failed; will retry');
         throw err;
