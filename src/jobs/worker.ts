@@ -6,6 +6,7 @@ import { processDelivery } from './process-delivery.js';
 import { sendNotice } from './send-notice.js';
 import { NOTICE_TASK, type NoticeJob } from './schedule.js';
 import { releaseJobsOfDeadProcesses, trackWorkers } from './reaper.js';
+import { cleanupDeliveries } from './cleanup.js';
 
 /**
  * The job runner (graphile-worker on the same PostgreSQL): LISTEN/NOTIFY picks jobs up at
@@ -31,6 +32,8 @@ export async function startWorker(
     taskList: taskList(deps),
     concurrency: opts.concurrency,
     pollInterval: opts.pollInterval ?? 2000,
+    // Once a day, on one replica only (graphile-worker's cron is replica-safe).
+    crontab: '0 4 * * * cleanup-deliveries',
     noHandleSignals: true, // main.ts owns SIGTERM: stop taking work, finish, then exit
     logger: workerLogger(deps),
   });
@@ -68,5 +71,9 @@ export function taskList(deps: WorkerDeps): TaskList {
   return {
     'process-delivery': guarded<{ deliveryId: string }>('process-delivery', (p) => processDelivery(deps, p.deliveryId)),
     [NOTICE_TASK]: guarded<NoticeJob>(NOTICE_TASK, (p) => sendNotice(deps, p)),
+    'cleanup-deliveries': guarded('cleanup-deliveries', async () => {
+      const removed = await cleanupDeliveries(deps.db);
+      log.info({ removed }, 'old deliveries removed');
+    }),
   };
 }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { migrateToLatest, migrationsCurrent } from '../../../src/db/migrate.js';
 import { openDatabase } from '../../../src/db/database.js';
+import { migrations } from '../../../db/migrations/index.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -21,7 +22,7 @@ describe('migrations', () => {
       const results = await Promise.all(replicas.map((r) => migrateToLatest(r.db, r.pool)));
       expect(results).toEqual([[], []]); // already applied by the template
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(t.db);
-      expect(rows[0]?.n).toBe(1);
+      expect(rows[0]?.n).toBe(Object.keys(migrations).length);
     } finally {
       await Promise.all(replicas.map((r) => r.close()));
     }
