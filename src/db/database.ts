@@ -29,7 +29,8 @@ export function openDatabase(connectionString: string, opts: { max?: number; app
     async close() {
       if (closed) return;
       closed = true;
-      await db.destroy(); // ends the pool too
+      await db.destroy(); // ends the pool, but only if Kysely ever used it
+      if (!pool.ended) await pool.end();
     },
   };
 }

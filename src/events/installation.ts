@@ -35,7 +35,7 @@ export function onInstallationBack({ db }: EventDeps) {
         .returning('id')
         .execute();
       for (const r of repositories ?? []) {
-        await upsertRepository(trx, { id: r.id, installationId: installation.id, fullName: r.full_name });
+        await upsertRepository(trx, { id: r.id, installationId: installation.id, fullName: r.full_name }, { track: true });
       }
       await touchGoalsOfRepos(trx, [...known.map((r) => Number(r.id)), ...(repositories ?? []).map((r) => r.id)]);
     });
@@ -48,7 +48,7 @@ export function onRepositoriesChanged({ db }: EventDeps) {
     const { installation, repositories_added, repositories_removed } = context.payload;
     await db.transaction().execute(async (trx) => {
       for (const r of repositories_added) {
-        await upsertRepository(trx, { id: r.id, installationId: installation.id, fullName: r.full_name });
+        await upsertRepository(trx, { id: r.id, installationId: installation.id, fullName: r.full_name }, { track: true });
       }
       const removed = repositories_removed.flatMap((r) => (r.id === undefined ? [] : [r.id]));
       if (removed.length > 0) {

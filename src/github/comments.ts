@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { marker } from '../notices/marker.js';
-import type { Octokit } from './octokit.js';
+import { httpStatus, type Octokit } from './octokit.js';
 
 export interface Notice {
   /** Names the goal and the event, e.g. `goal:12:overdue:2030-01-15T17:00:00.000Z`. */
@@ -65,15 +65,24 @@ async function findMarkedComment(octokit: Octokit, n: Notice, tag: string, since
 
 export type Reaction = '+1' | 'confused';
 
-/** Reacting twice is harmless: GitHub answers 200 with the existing reaction. */
+/**
+ * Reacting twice is harmless: GitHub answers 200 with the existing reaction. A command
+ * comment deleted meanwhile (404/410) gets none: retrying could not change that, and the
+ * reply is already posted.
+ */
 export async function react(
   octokit: Octokit,
   where: { owner: string; repo: string; commentId?: number; issueNumber: number },
   content: Reaction,
 ): Promise<void> {
-  if (where.commentId !== undefined) {
-    await octokit.rest.reactions.createForIssueComment({ owner: where.owner, repo: where.repo, comment_id: where.commentId, content });
-  } else {
-    await octokit.rest.reactions.createForIssue({ owner: where.owner, repo: where.repo, issue_number: where.issueNumber, content });
+  try {
+    if (where.commentId !== undefined) {
+      await octokit.rest.reactions.createForIssueComment({ owner: where.owner, repo: where.repo, comment_id: where.commentId, content });
+    } else {
+      await octokit.rest.reactions.createForIssue({ owner: where.owner, repo: where.repo, issue_number: where.issueNumber, content });
+    }
+  } catch (err) {
+    const status = httpStatus(err);
+    if (status !== 404 && status !== 410) throw err;
   }
 }

@@ -1,5 +1,5 @@
 import type { PushedCommit } from '../goals/match.js';
-import type { Octokit } from './octokit.js';
+import { httpStatus, type Octokit } from './octokit.js';
 
 /** GitHub lists at most this many commits in a push payload. */
 export const PUSH_PAYLOAD_LIMIT = 2048;
@@ -21,13 +21,20 @@ export async function pushCommits(octokit: Octokit, owner: string, repo: string,
 
   const commits: PushedCommit[] = [];
   for (let page = 1; ; page++) {
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
-      owner,
-      repo,
-      basehead: `${push.before}...${push.after}`,
-      per_page: 100,
-      page,
-    });
+    let data;
+    try {
+      ({ data } = await octokit.rest.repos.compareCommitsWithBasehead({
+        owner,
+        repo,
+        basehead: `${push.before}...${push.after}`,
+        per_page: 100,
+        page,
+      }));
+    } catch (err) {
+      // `before` gone (force push, garbage-collected): the listed commits are all we can know.
+      if (httpStatus(err) === 404 || httpStatus(err) === 422) return listed;
+      throw err;
+    }
     for (const c of data.commits) {
       commits.push({ id: c.sha, message: c.commit.message, author: c.author?.login || c.commit.author?.name || null });
     }

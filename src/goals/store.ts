@@ -168,8 +168,12 @@ export interface RepoRef {
   defaultBranch?: string | null;
 }
 
-/** Keeps the repository row current: goals follow the id, the name is only for display. */
-export async function upsertRepository(q: Q, repo: RepoRef): Promise<void> {
+/**
+ * Keeps the repository row current: goals follow the id, the name is only for display.
+ * Only installation events (`track: true`) make a repository tracked again: any other
+ * webhook, a late one or a manual redelivery, must not revive a removed installation.
+ */
+export async function upsertRepository(q: Q, repo: RepoRef, opts: { track?: boolean } = {}): Promise<void> {
   await q
     .insertInto('repositories')
     .values({
@@ -184,7 +188,7 @@ export async function upsertRepository(q: Q, repo: RepoRef): Promise<void> {
         installation_id: repo.installationId,
         full_name: repo.fullName,
         default_branch: sql`coalesce(excluded.default_branch, repositories.default_branch)`,
-        tracked: true,
+        ...(opts.track ? { tracked: true } : {}),
         updated_at: sql`now()`,
       }),
     )

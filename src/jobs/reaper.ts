@@ -13,22 +13,36 @@ import type { Db } from '../db/database.js';
 export const processId = randomBytes(6).toString('hex');
 export const applicationName = (id = processId) => `gitdone:${id}`;
 
-/** Records each worker the runner creates as belonging to this process. */
+/**
+ * Records the lock owners the runner creates as belonging to this process. Since
+ * graphile-worker 0.17 jobs are locked by the worker *pool* (`locked_by = pool-…`), not by
+ * the individual worker, so the pool id is what force_unlock_workers needs; worker ids
+ * are recorded too, as older versions locked with them.
+ */
 export function trackWorkers(events: EventEmitter, db: Db, onError: (err: unknown) => void): void {
-  events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => {
+  const record = (lockOwner: string) =>
     db.insertInto('worker_processes')
-      .values({ worker_id: worker.workerId, process_id: processId })
+      .values({ worker_id: lockOwner, process_id: processId })
       .onConflict((oc) => oc.column('worker_id').doNothing())
       .execute()
       .catch(onError);
-  });
+  events.on('pool:create', ({ workerPool }: { workerPool: { id: string } }) => void record(workerPool.id));
+  events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => void record(worker.workerId));
 }
+
+/** Owners nobody registered (a process that died before its record was written) wait this long. */
+export const UNKNOWN_OWNER_GRACE = '10 minutes';
 
 /** Unlocks jobs and queues held by workers of processes that are gone; returns their worker ids. */
 export async function releaseJobsOfDeadProcesses(db: Db): Promise<string[]> {
   const { rows } = await sql<{ worker_id: string }>`
     select w.worker_id from worker_processes w
-    where not exists (select 1 from pg_stat_activity a where a.application_name = 'gitdone:' || w.process_id)`.execute(db);
+    where not exists (select 1 from pg_stat_activity a where a.application_name = 'gitdone:' || w.process_id)
+    union
+    select distinct j.locked_by from graphile_worker.jobs j
+    where j.locked_by is not null
+      and j.locked_at < now() - ${UNKNOWN_OWNER_GRACE}::interval
+      and not exists (select 1 from worker_processes w where w.worker_id = j.locked_by)`.execute(db);
   const dead = rows.map((r) => r.worker_id);
   if (dead.length > 0) {
     await sql`select graphile_worker.force_unlock_workers(${dead}::text[])`.execute(db);

@@ -47,7 +47,21 @@ export async function createTestApp(t: TestDatabase, opts: { now?: () => Date } 
     deps,
     logs: lines,
     metrics,
-    /** Runs every job that is due now, including those the jobs add, until none is left. */
-    runJobs: () => runOnce({ pgPool: t.pool, taskList: taskList(deps), logger: workerLogger(deps) }),
+    /**
+     * Runs every job that is due now, including those the jobs add, until none is left.
+     * graphile-worker 0.17 does not await its "job done" update before runOnce resolves,
+     * so wait until no job is locked any more before the test looks at the queue.
+     */
+    runJobs: async () => {
+      const lockedNow = async () =>
+        (await t.pool.query<{ n: number }>('select count(*)::int as n from graphile_worker._private_jobs where locked_at is not null')).rows[0]!.n;
+      const lockedByOthers = await lockedNow(); // a test may hold jobs on purpose
+      await runOnce({ pgPool: t.pool, taskList: taskList(deps), logger: workerLogger(deps) });
+      for (let i = 0; i < 100; i++) {
+        if ((await lockedNow()) <= lockedByOthers) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error('jobs still locked 2 s after runOnce');
+    },
   };
 }
