@@ -1,7 +1,7 @@
-import { run, type Probot } from 'probot';
+import { run, type Probot, type Server } from 'probot';
 import type { Runner } from 'graphile-worker';
 import { gitdone } from './app.js';
-import { openDatabase } from './db/database.js';
+import { openDatabase, type DbHandle } from './db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrateToLatest } from './db/migrate.js';
 import { EnvError, readEnv } from './env.js';
@@ -9,6 +9,14 @@ import { createMetrics } from './http/metrics.js';
 import { startWorker } from './jobs/worker.js';
 import { applicationName } from './jobs/reaper.js';
 import { createLog } from './log.js';
+
+/** What is running, so that shutdown can stop whatever got started, in reverse. */
+interface Running {
+  embedded?: EmbeddedDatabase;
+  database?: DbHandle;
+  server?: Server;
+  runner?: Runner;
+}
 
 /** Entry: env → database → migrations → server → workers; SIGTERM drains them in reverse. */
 async function main(): Promise<void> {
@@ -24,58 +32,23 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = env.databaseUrl;
-  if (!databaseUrl) {
-    log.warn(`DATABASE_URL is not set: starting an embedded PostgreSQL under ${env.dataDir} — for development only`);
-    embedded = await startEmbeddedPostgres({ dataDir: env.dataDir, log });
-    databaseUrl = embedded.url;
-  }
-  const database = openDatabase(databaseUrl, { applicationName: applicationName() });
-  const applied = await migrateToLatest(database.db, database.pool);
-  log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
-
-  const metrics = createMetrics();
-  let probot: Probot | undefined;
-  const signalsBefore = new Set(process.listeners('SIGINT'));
-  const server = await run(
-    (app, options) => {
-      probot = app;
-      return gitdone({ db: database.db, metrics, publicUrl: env.publicUrl, githubUrl: env.githubUrl })(app, options);
-    },
-    { log } as Parameters<typeof run>[1],
-  );
-  // Probot's own SIGINT handler exits at once; ours below drains first.
-  for (const l of process.listeners('SIGINT')) if (!signalsBefore.has(l)) process.removeListener('SIGINT', l);
-
-  let runner: Runner | undefined;
-  if (probot) {
-    const app = probot;
-    runner = await startWorker(
-      { db: database.db, auth: (id) => app.auth(id) as never, links: { publicUrl: env.publicUrl, githubUrl: env.githubUrl }, log, metrics },
-      database.pool,
-      { concurrency: env.workerConcurrency },
-    );
-    log.info({ publicUrl: env.publicUrl }, 'GitDone is ready');
-  } else {
-    log.warn(`No GitHub App is configured yet: open http://localhost:${server.port} to register one, then restart.`);
-  }
-
+  // Handlers first: a SIGTERM while the database or the server is still starting must
+  // still stop what has started (an embedded postgres left running blocks the next start).
+  const running: Running = {};
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: no new requests or jobs; finishing what started');
-    const deadline = setTimeout(() => {
+    setTimeout(() => {
       log.error('shutdown took too long; exiting with work unfinished (jobs will be retried)');
       process.exit(1);
-    }, env.shutdownTimeoutMs);
-    deadline.unref();
+    }, env.shutdownTimeoutMs).unref();
     try {
-      await server.stop();
-      await runner?.stop(); // waits for running jobs; pending ones stay queued in the database
-      await database.close();
-      await embedded?.stop();
+      await running.server?.stop();
+      await running.runner?.stop(); // waits for running jobs; pending ones stay queued in the database
+      await running.database?.close();
+      await running.embedded?.stop();
       log.info('stopped');
       process.exit(0);
     } catch (err) {
@@ -85,6 +58,43 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  let databaseUrl = env.databaseUrl;
+  if (!databaseUrl) {
+    log.warn(`DATABASE_URL is not set: starting an embedded PostgreSQL under ${env.dataDir} — for development only`);
+    running.embedded = await startEmbeddedPostgres({ dataDir: env.dataDir, log });
+    databaseUrl = running.embedded.url;
+  }
+  const database = (running.database = openDatabase(databaseUrl, { applicationName: applicationName() }));
+  const applied = await migrateToLatest(database.db, database.pool);
+  log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
+  if (stopping) return;
+
+  const metrics = createMetrics();
+  let probot: Probot | undefined;
+  const ourSigint = new Set(process.listeners('SIGINT'));
+  running.server = await run(
+    (app, options) => {
+      probot = app;
+      return gitdone({ db: database.db, metrics, publicUrl: env.publicUrl, githubUrl: env.githubUrl })(app, options);
+    },
+    { log } as Parameters<typeof run>[1],
+  );
+  // Probot's own SIGINT handler exits at once; ours drains first.
+  for (const l of process.listeners('SIGINT')) if (!ourSigint.has(l)) process.removeListener('SIGINT', l);
+  if (stopping) return;
+
+  if (!probot) {
+    log.warn(`No GitHub App is configured yet: open http://localhost:${running.server.port} to register one, then restart.`);
+    return;
+  }
+  const app = probot;
+  running.runner = await startWorker(
+    { db: database.db, auth: (id) => app.auth(id) as never, links: { publicUrl: env.publicUrl, githubUrl: env.githubUrl }, log, metrics },
+    database.pool,
+    { concurrency: env.workerConcurrency },
+  );
+  log.info({ publicUrl: env.publicUrl }, 'GitDone is ready');
 }
 
 main().catch((err: unknown) => {

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db/database.js';
 import { findByToken } from '../goals/store.js';
 import type { Metrics } from '../http/metrics.js';
-import { renderBadge, badgeMessage } from './badge.js';
+import { renderBadge } from './badge.js';
 import { renderIcs } from './ics.js';
 import { renderLanding } from './landing.js';
 import { renderNotFoundPage } from './not-found.js';
@@ -17,6 +17,9 @@ type Variant = 'page' | 'json' | 'svg' | 'ics' | 'shields';
 const ROUTE = /^\/embed\/([A-Za-z0-9_-]{10,64})(\.json|\.svg|\.ics|\/shields\.json)?\/?$/;
 
 const VARIANTS: Record<string, Variant> = { '': 'page', '.json': 'json', '.svg': 'svg', '.ics': 'ics', '/shields.json': 'shields' };
+
+/** On every embed answer: the token in the URL is a secret, so no referrer and no search index. */
+const PRIVATE = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' };
 
 export interface EmbedDeps {
   db: Db;
@@ -47,19 +50,24 @@ export function embedRoutes(deps: EmbedDeps) {
     const view = toView(goal, deps.now?.() ?? new Date(), deps.githubUrl);
     const pageUrl = `${deps.publicUrl}/embed/${goal.token}`;
     const { body, type } = render(view, variant, url, pageUrl, goal.token);
-    // Strong ETag: the goal's version and everything time changes in what is shown.
-    const etag = `"${createHash('sha1').update(`${goal.version}|${variant}|${view.state}|${badgeMessage(view).message}|${url.search}`).digest('base64url')}"`;
+    // A strong ETag is a promise of identical bytes, so it hashes the bytes: it follows the theme,
+    // a rename, untracking and the passing of time without depending on anyone bumping a version.
+    // The badge changes at most once a minute, so GitHub's image proxy mostly gets a 304; the
+    // page, JSON and calendar carry the server's clock (the page's skew correction needs it
+    // fresh), so they match only within the same millisecond.
+    const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
     const headers: Record<string, string> = {
+      ...PRIVATE,
       'content-type': type,
       etag,
       // Revalidate every time (GitHub's image proxy included): a 304 is cheap, a stale countdown is wrong.
       'cache-control': 'no-cache',
-      'x-content-type-options': 'nosniff',
     };
     if (variant === 'page') headers['content-security-policy'] = PAGE_CSP; // frame-ancestors *, and no X-Frame-Options
+    if (variant === 'svg') headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'";
     if (variant === 'json' || variant === 'shields') headers['access-control-allow-origin'] = '*';
     if (variant === 'ics') headers['content-disposition'] = `inline; filename="deadline-${goal.keyword.replace(/[^A-Za-z0-9_.-]/g, '_')}.ics"`;
-    if (req.headers['if-none-match'] === etag) {
+    if (matches(req.headers['if-none-match'], etag)) {
       res.writeHead(304, headers);
       res.end();
       return true;
@@ -87,6 +95,12 @@ function render(view: GoalView, variant: Variant, url: URL, pageUrl: string, tok
   }
 }
 
+/** If-None-Match (RFC 9110 §13.1.2): `*` or a list of tags, compared weakly. */
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.trim() === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
 function guessVariant(path: string): Variant {
   if (path.endsWith('/shields.json')) return 'shields';
   if (path.endsWith('.json')) return 'json';
@@ -96,7 +110,7 @@ function guessVariant(path: string): Variant {
 }
 
 function notFound(req: IncomingMessage, res: ServerResponse, variant: Variant): void {
-  const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  const headers = { ...PRIVATE, 'cache-control': 'no-store' };
   if (variant === 'json' || variant === 'shields') {
     send(req, res, 404, { ...headers, 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' }, JSON.stringify({ error: 'not_found', message: 'No goal has this embed token.' }));
   } else {

@@ -25,7 +25,7 @@ export interface Goal {
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
-  /** Bumped on every change; the embed's ETag. */
+  /** Bumped on every change (the embeds hash their bytes for ETags instead). */
   version: number;
   completedAt: Date | null;
   completedVia: CompletedVia | null;

@@ -4,6 +4,9 @@ import type { Db } from '../db/database.js';
 import { migrationsCurrent } from '../db/migrate.js';
 import type { Metrics } from './metrics.js';
 
+/** How long /readyz waits for the database: a load balancer's probe must not hang with it. */
+const READY_TIMEOUT_MS = 2000;
+
 /** /healthz (the process runs), /readyz (database answers, migrations current), /metrics. */
 export function healthRoutes(deps: { db: Db; metrics: Metrics }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
@@ -15,14 +18,12 @@ export function healthRoutes(deps: { db: Db; metrics: Metrics }) {
     }
     if (path === '/readyz') {
       try {
-        await withTimeout(sql`select 1`.execute(deps.db), 2000);
-        if (!(await migrationsCurrent(deps.db))) {
-          send(res, 503, 'migrations pending\n');
-          return true;
-        }
-        send(res, 200, 'ready\n');
+        const current = await withTimeout(ready(deps.db), READY_TIMEOUT_MS);
+        if (current) send(res, 200, 'ready\n');
+        else send(res, 503, 'migrations pending\n');
       } catch (err) {
-        send(res, 503, `database unavailable: ${(err as Error).message}\n`);
+        // The error code helps an operator; the message may name hosts, which a public probe need not see.
+        send(res, 503, `database unavailable (${(err as { code?: string }).code ?? 'no answer'})\n`);
       }
       return true;
     }
@@ -35,11 +36,21 @@ export function healthRoutes(deps: { db: Db; metrics: Metrics }) {
   };
 }
 
+/** True when the database answers and every migration is applied; throws when it does not answer. */
+async function ready(db: Db): Promise<boolean> {
+  await sql`select 1`.execute(db);
+  return migrationsCurrent(db);
+}
+
 function send(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   res.end(body);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
