@@ -36,3 +36,11 @@ async function adminQuery(url: string, text: string): Promise<void> {
     await client.end();
   }
 }
+
+/** Empties every GitDone table and the job queue between tests (children before parents). */
+export async function clearData(t: TestDatabase): Promise<void> {
+  await t.pool.query('delete from graphile_worker._private_jobs');
+  for (const table of ['worker_processes', 'command_runs', 'notices', 'goals', 'deliveries', 'repositories'] as const) {
+    await t.db.deleteFrom(table).execute();
+  }
+}

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import nock from 'nock';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { clearData, createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createTestApp, PUBLIC_URL } from '../helpers/app.js';
 import { mockGitHub } from '../helpers/github.js';
 import { deliveryId, issueComment, push } from '../fixtures/payloads.js';
@@ -18,10 +18,7 @@ afterAll(async () => {
   await t.close();
 });
 beforeEach(async () => {
-  await t.db.deleteFrom('command_runs').execute();
-  await t.db.deleteFrom('notices').execute();
-  await t.db.deleteFrom('goals').execute();
-  await t.db.deleteFrom('deliveries').execute();
+  await clearData(t);
 });
 afterEach(() => nock.cleanAll());
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import nock from 'nock';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { clearData, createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { createTestApp } from '../../helpers/app.js';
 import { mockGitHub } from '../../helpers/github.js';
 import { deliveryId, issueComment, issueOpened } from '../../fixtures/payloads.js';
@@ -18,7 +18,7 @@ afterAll(async () => {
   await t.close();
 });
 beforeEach(async () => {
-  for (const table of ['command_runs', 'notices', 'goals', 'deliveries'] as const) await t.db.deleteFrom(table).execute();
+  await clearData(t);
 });
 afterEach(() => nock.cleanAll());
 

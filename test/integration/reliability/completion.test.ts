@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { sql } from 'kysely';
 import nock from 'nock';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { clearData, createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { createTestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
 import { deliveryId, issueClosed, issueComment, pullRequestClosed, push } from '../../fixtures/payloads.js';
@@ -26,27 +26,11 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   clock = new Date();
-  await sql`delete from graphile_worker._private_jobs`.execute(t.db);
-  await t.db.deleteFrom('command_runs').execute();
-  await t.db.deleteFrom('notices').execute();
-  await t.db.deleteFrom('goals').execute();
-  await t.db.deleteFrom('deliveries').execute();
+  await clearData(t);
 });
 afterEach(() => nock.cleanAll());
 
-/**
- * graphile-worker 0.17 marks a finished job done without awaiting it, so runOnce() can
- * resolve while that last update is in flight: wait until no job is locked any more.
- */
-async function runJobs(): Promise<void> {
-  await app.runJobs();
-  for (let i = 0; i < 200; i++) {
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs where locked_at is not null`.execute(t.db);
-    if (rows[0]!.n === 0) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('jobs still locked after runOnce');
-}
+const runJobs = () => app.runJobs();
 
 type CommentOpts = Partial<Parameters<typeof issueComment>[0]>;
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { sql } from 'kysely';
 import nock from 'nock';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { clearData, createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { createTestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
 import { deliveryId, issueComment } from '../../fixtures/payloads.js';
@@ -28,23 +28,11 @@ afterAll(async () => {
 beforeEach(async () => {
   clock = new Date('2030-01-10T12:00:00.000Z');
   app.logs.length = 0;
-  await sql`delete from graphile_worker._private_jobs`.execute(t.db);
-  await t.db.deleteFrom('worker_processes').execute();
-  await t.db.deleteFrom('command_runs').execute();
-  await t.db.deleteFrom('notices').execute();
-  await t.db.deleteFrom('goals').execute();
-  await t.db.deleteFrom('deliveries').execute();
+  await clearData(t);
 });
 afterEach(() => nock.cleanAll());
 
-/**
- * graphile-worker 0.17 records a job's end (done, or failed with its backoff) without
- * awaiting it, so runOnce() can resolve first: wait until no job is locked any more.
- */
-async function runJobs(): Promise<void> {
-  await app.runJobs();
-  await until(async () => (await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs where locked_at is not null`.execute(t.db)).rows[0]!.n === 0);
-}
+const runJobs = () => app.runJobs();
 
 async function until(cond: () => Promise<boolean>, ms = 5000): Promise<void> {
   const end = Date.now() + ms;

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { runOnce } from 'graphile-worker';
 import { sql } from 'kysely';
 import nock from 'nock';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { clearData, createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { createTestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
 import { deliveryId, issueComment, push } from '../../fixtures/payloads.js';
@@ -38,22 +38,11 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   clock = T0;
-  await sql`delete from graphile_worker._private_jobs`.execute(t.db);
-  await t.db.deleteFrom('command_runs').execute();
-  await t.db.deleteFrom('notices').execute();
-  await t.db.deleteFrom('goals').execute();
-  await t.db.deleteFrom('deliveries').execute();
+  await clearData(t);
 });
 afterEach(() => nock.cleanAll());
 
-/**
- * graphile-worker 0.17 marks a finished job done without awaiting it, so runOnce() can
- * resolve while that last update is in flight: wait until no job is locked any more.
- */
-async function runJobs(): Promise<void> {
-  await app.runJobs();
-  await settled();
-}
+const runJobs = () => app.runJobs();
 
 async function settled(): Promise<void> {
   for (let i = 0; i < 200; i++) {
