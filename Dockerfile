@@ -6,7 +6,9 @@ ARG NODE_VERSION=24
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts
+# npm install, not npm ci: the lock file is written on a registry mirror without other
+# platforms' optional binaries, which npm ci would count as missing. Versions stay locked.
+RUN npm install --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY db ./db
@@ -16,7 +18,7 @@ FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The embedded database is for development only; production uses DATABASE_URL.
-RUN npm ci --omit=dev --omit=optional --ignore-scripts && npm cache clean --force
+RUN npm install --no-audit --no-fund --omit=dev --omit=optional --ignore-scripts && npm cache clean --force
 
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production \
