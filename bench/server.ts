@@ -32,7 +32,7 @@ if (mode === 'raw') {
     });
   } else {
     const database = openDatabase(process.env.DATABASE_URL!);
-    await server.load(gitdone({ db: database.db, metrics: createMetrics(), publicUrl: `http://127.0.0.1:${port}`, githubUrl: 'https://github.com' }));
+    await server.load(gitdone({ db: database.db, metrics: createMetrics(), publicUrl: `http://127.0.0.1:${port}`, githubUrl: 'https://github.com', embedCacheMs: 1000 }));
   }
   await server.start();
   console.log('ready');

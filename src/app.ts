@@ -21,6 +21,8 @@ export interface AppDeps {
   publicUrl: string;
   githubUrl: string;
   now?: () => Date;
+  /** Reuse an embed's goal lookup this long (ms); GitDone runs with 1000, tests with 0. */
+  embedCacheMs?: number;
 }
 
 /** The Probot app: wires webhook events to their recorders and the HTTP routes. Nothing else. */
@@ -42,6 +44,8 @@ export function gitdone(deps: AppDeps): ApplicationFunction {
     });
 
     addHandler(healthRoutes({ db: deps.db, metrics: deps.metrics }));
-    addHandler(embedRoutes({ db: deps.db, metrics: deps.metrics, publicUrl: deps.publicUrl, githubUrl: deps.githubUrl, now: deps.now }));
+    addHandler(
+      embedRoutes({ db: deps.db, metrics: deps.metrics, publicUrl: deps.publicUrl, githubUrl: deps.githubUrl, now: deps.now, cacheMs: deps.embedCacheMs }),
+    );
   };
 }

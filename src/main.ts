@@ -76,7 +76,8 @@ async function main(): Promise<void> {
   running.server = await run(
     (app, options) => {
       probot = app;
-      return gitdone({ db: database.db, metrics, publicUrl: env.publicUrl, githubUrl: env.githubUrl })(app, options);
+      // A completion shows on embeds within a second; a burst of views costs one query a second.
+      return gitdone({ db: database.db, metrics, publicUrl: env.publicUrl, githubUrl: env.githubUrl, embedCacheMs: 1000 })(app, options);
     },
     { log } as Parameters<typeof run>[1],
   );

@@ -10,6 +10,7 @@ import { renderNotFoundPage } from './not-found.js';
 import { PAGE_CSP, renderPage, type PageTheme } from './page.js';
 import { renderShields } from './shields.js';
 import { toView, type GoalView } from './view.js';
+import { lookupCache } from './lookup-cache.js';
 
 type Variant = 'page' | 'json' | 'svg' | 'ics' | 'shields';
 
@@ -27,10 +28,13 @@ export interface EmbedDeps {
   githubUrl: string;
   metrics: Metrics;
   now?: () => Date;
+  /** How long a goal looked up by token may be reused (see lookup-cache.ts); 0 = always query. */
+  cacheMs?: number;
 }
 
 /** `/` and `/embed/<token>[.json|.svg|.ics|/shields.json]`: read-only views of one goal. */
 export function embedRoutes(deps: EmbedDeps) {
+  const lookup = lookupCache((token) => findByToken(deps.db, token), deps.cacheMs ?? 0);
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const url = new URL(req.url ?? '/', 'http://x');
@@ -41,7 +45,7 @@ export function embedRoutes(deps: EmbedDeps) {
     if (!url.pathname.startsWith('/embed/')) return false;
     const m = ROUTE.exec(url.pathname);
     const variant: Variant = m ? VARIANTS[m[2] ?? '']! : guessVariant(url.pathname);
-    const goal = m ? await findByToken(deps.db, m[1]!) : undefined;
+    const goal = m ? await lookup(m[1]!) : undefined;
     deps.metrics.embedRequests.inc({ variant, status: goal ? 'found' : 'not_found' });
     if (!goal) {
       notFound(req, res, variant);

@@ -1,0 +1,49 @@
+import { describe, expect, test } from '@jest/globals';
+import { lookupCache } from '../../../src/embed/lookup-cache.js';
+
+describe('lookupCache', () => {
+  test('shares one load per key within the TTL, including concurrent ones', async () => {
+    const calls: string[] = [];
+    const get = lookupCache(async (k: string) => (calls.push(k), `v-${k}`), 60_000);
+    expect(await Promise.all([get('a'), get('a'), get('b')])).toEqual(['v-a', 'v-a', 'v-b']);
+    expect(await get('a')).toBe('v-a');
+    expect(calls).toEqual(['a', 'b']);
+  });
+
+  test('loads again once the TTL has passed', async () => {
+    let n = 0;
+    const get = lookupCache(async () => ++n, 20);
+    expect(await get('a')).toBe(1);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await get('a')).toBe(2);
+  });
+
+  test('does not remember failures', async () => {
+    let fail = true;
+    const get = lookupCache(async () => {
+      if (fail) throw new Error('db down');
+      return 'ok';
+    }, 60_000);
+    await expect(get('a')).rejects.toThrow('db down');
+    fail = false;
+    expect(await get('a')).toBe('ok');
+  });
+
+  test('a TTL of 0 is no cache', async () => {
+    let n = 0;
+    const get = lookupCache(async () => ++n, 0);
+    await get('a');
+    await get('a');
+    expect(n).toBe(2);
+  });
+
+  test('stays bounded', async () => {
+    let n = 0;
+    const get = lookupCache(async () => ++n, 60_000, 2);
+    await get('a');
+    await get('b');
+    await get('c'); // clears
+    await get('a');
+    expect(n).toBe(4);
+  });
+});
