@@ -14,3 +14,16 @@ export interface WorkerDeps {
   /** The clock; tests pass their own. */
   now?: () => Date;
 }
+
+/** A webhook delivery as stored by events/record.ts, read back by a job. */
+export interface StoredDelivery<P> {
+  id: string;
+  event: string;
+  payload: P;
+  receivedAt: Date;
+}
+
+/** The repository fields every stored payload has. */
+export interface RepoPayload {
+  repository: { id: number; full_name: string; default_branch?: string };
+}

@@ -4,19 +4,19 @@ import { loadRepoConfig } from '../github/config.js';
 import { postOnce, react } from '../github/comments.js';
 import { splitFullName, type Octokit } from '../github/octokit.js';
 import { configErrors } from '../notices/bodies.js';
-import type { WorkerDeps } from './deps.js';
+import type { RepoPayload, StoredDelivery, WorkerDeps } from './deps.js';
 
-interface CommandPayload {
-  repository: { id: number; full_name: string; default_branch?: string };
+/** What a command job reads of an issue_comment.created or issues.opened payload. */
+type CommandPayload = RepoPayload & {
   issue: { number: number; title: string; body?: string | null; pull_request?: unknown };
   comment?: { id: number; body: string; user: { login: string } };
   sender: { login: string };
-}
+};
 
 /** A recorded comment (or new issue body): carry out its commands, answer once, react. */
 export async function handleCommand(
   deps: WorkerDeps,
-  delivery: { id: string; event: string; payload: CommandPayload },
+  delivery: StoredDelivery<CommandPayload>,
   octokit: Octokit,
   log: Logger,
 ): Promise<void> {

@@ -5,18 +5,22 @@ import { splitFullName, type Octokit } from '../github/octokit.js';
 import { firstMatches, isTrackedBranch } from '../goals/match.js';
 import { activeGoalsOfRepo, completeGoal, goalsOfIssue } from '../goals/store.js';
 import type { CompletedVia, Goal } from '../goals/types.js';
-import type { WorkerDeps } from './deps.js';
+import type { RepoPayload, StoredDelivery, WorkerDeps } from './deps.js';
 import { dropNotices, planCompletedNotice } from './schedule.js';
 
-type Event = { id: string; event: string; payload: any; receivedAt: Date }; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** What a push job reads of the payload (pushCommits reads before, after and commits). */
+type PushPayload = RepoPayload & Parameters<typeof pushCommits>[3] & { ref: string };
+
+/** What a close job reads of an issues.closed or pull_request.closed payload. */
+type ClosePayload = RepoPayload & { issue?: { number: number }; pull_request?: { number: number }; sender?: { login: string } };
 
 /** A push to a tracked branch completes every active goal whose keyword a commit carries. */
-export async function handlePush(deps: WorkerDeps, d: Event, octokit: Octokit, log: Logger): Promise<void> {
+export async function handlePush(deps: WorkerDeps, d: StoredDelivery<PushPayload>, octokit: Octokit, log: Logger): Promise<void> {
   const p = d.payload;
   const { owner, repo } = splitFullName(p.repository.full_name);
   const config = await loadRepoConfig({ id: d.id, name: 'push', payload: p }, octokit, log);
   if (!config.ok) log.warn({ deliveryId: d.id, errors: config.errors }, 'invalid .github/gitdone.yml; push checked with the defaults');
-  const branch = String(p.ref).replace(/^refs\/heads\//, '');
+  const branch = p.ref.replace(/^refs\/heads\//, '');
   if (!isTrackedBranch(branch, config.config.branches, p.repository.default_branch ?? null)) {
     log.debug({ deliveryId: d.id, branch }, 'push to an untracked branch');
     return;
@@ -30,11 +34,12 @@ export async function handlePush(deps: WorkerDeps, d: Event, octokit: Octokit, l
 }
 
 /** An issue closed as completed, or a pull request merged, completes its goals unless the config says no. */
-export async function handleClose(deps: WorkerDeps, d: Event, octokit: Octokit, log: Logger): Promise<void> {
+export async function handleClose(deps: WorkerDeps, d: StoredDelivery<ClosePayload>, octokit: Octokit, log: Logger): Promise<void> {
   const p = d.payload;
   const config = await loadRepoConfig({ id: d.id, name: d.event.split('.')[0]!, payload: p }, octokit, log);
   if (!config.config.complete_on_close) return;
   const number = p.issue?.number ?? p.pull_request?.number;
+  if (number === undefined) return;
   const goals = (await goalsOfIssue(deps.db, p.repository.id, number)).filter((g) => g.status === 'active');
   const author = p.sender?.login;
   for (const goal of goals) {
