@@ -29,6 +29,11 @@ export function openDatabase(connectionString: string, opts: { max?: number; app
     async close() {
       if (closed) return;
       closed = true;
+      // Let queries already under way finish (graphile-worker records a finished job without
+      // awaiting it): ending the pool under them would leave that job locked.
+      for (let i = 0; i < 100 && (pool.waitingCount > 0 || pool.totalCount > pool.idleCount); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await db.destroy(); // ends the pool, but only if Kysely ever used it
       if (!pool.ended) await pool.end();
     },

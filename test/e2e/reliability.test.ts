@@ -111,6 +111,27 @@ describe('reliability of the real process', () => {
   );
 
   test(
+    'SIGTERM while a job is talking to GitHub: the job finishes, its reply is posted, and the process exits 0',
+    async () => {
+      t = await createTestDatabase();
+      gh = await startFakeGitHub();
+      const fake = gh;
+      const server = await start(t, fake);
+      fake.delayMs = 1000; // every GitHub answer takes a second: the job is mid-way when SIGTERM lands
+
+      const [c] = commands(1, 'drain');
+      expect((await server.sendWebhook('issue_comment', c!.payload, { id: c!.id })).status).toBe(200);
+      await waitFor('the job to be talking to GitHub', () => fake.requests.some((r) => r.path.includes('/collaborators/')), { timeoutMs: 10_000, explain });
+
+      const exit = await server.stop(20_000);
+      expect({ code: exit.code, signal: exit.signal, forced: exit.forced }).toEqual({ code: 0, signal: null, forced: false });
+      expect(fake.repliesTo(c!.id)).toHaveLength(1);
+      expect(await pendingDeliveryJobs(t)).toBe(0);
+    },
+    60_000,
+  );
+
+  test(
     'a crash (SIGKILL) right after a burst of 20 acknowledged commands: a new process answers each exactly once',
     async () => {
       t = await createTestDatabase();
