@@ -95,7 +95,7 @@ export function completedNotice(goal: Goal, githubUrl: string): string {
 
 export function reminderNotice(goal: Goal, now: Date, publicUrl: string): string {
   return (
-    `⏰ @${goal.createdBy} **${inert(goal.title)}** is due ${relative(goal.dueAt, now)} (${formatDeadline(goal.dueAt, goal.timezone)}). ` +
+    `⏰ @${goal.createdBy} **${inert(goal.title)}** is due ${relative(goal.dueAt, now)}: ${formatDeadline(goal.dueAt, goal.timezone)}. ` +
     `Push a commit with ${code(goal.keyword)} or say \`/deadline done ${goal.keyword}\`. Countdown: ${embedUrl(goal, publicUrl)}`
   );
 }
