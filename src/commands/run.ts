@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Logger } from 'probot';
 import type { Db } from '../db/database.js';
 import type { Q } from '../db/q.js';
@@ -12,13 +13,13 @@ import {
   moveGoal,
 } from '../goals/store.js';
 import type { Goal } from '../goals/types.js';
-import { keywordError, slugify, uniqueKeyword } from '../goals/keyword.js';
-import { dropNotices, planNotices } from '../jobs/schedule.js';
+import { slugify, uniqueKeyword } from '../goals/keyword.js';
+import { dropNotices, planCompletedNotice, planNotices } from '../jobs/schedule.js';
 import * as bodies from '../notices/bodies.js';
 import { code } from '../notices/text.js';
 import { rank, type Permission, type RepoConfig } from '../repo-config.js';
 import { parseCommands, splitMoveArgs, USAGE, helpText, type Command, type CommandLine } from './parse.js';
-import { checkDueRange, isValidZone, parseWhen } from './when.js';
+import { checkDueRange, parseWhen } from './when.js';
 
 /** Everything one comment's commands need; built by the delivery job. */
 export interface CommandContext {
@@ -30,6 +31,9 @@ export interface CommandContext {
   issue: { number: number; title: string; isPullRequest: boolean };
   author: string;
   body: string;
+  /** When the comment was written: what "tomorrow" and "in 2h" are counted from, even when a retry runs much later. */
+  writtenAt: Date;
+  /** The clock now: for the wording of replies and for planning reminders. */
   now: Date;
   config: RepoConfig;
   links: bodies.Links;
@@ -97,6 +101,16 @@ async function runLine(ctx: CommandContext, line: CommandLine, roleOf: () => Pro
     }
   }
   return ctx.db.transaction().execute(async (trx) => {
+    // Two attempts of one delivery at once (a replica thought dead, say) queue here; the
+    // second finds the first one's outcome instead of carrying the line out again.
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`${ctx.deliveryId}:${line.line}`}, 0))`.execute(trx);
+    const earlier = await trx
+      .selectFrom('command_runs')
+      .select(['ok', 'reply'])
+      .where('delivery_id', '=', ctx.deliveryId)
+      .where('line', '=', line.line)
+      .executeTakeFirst();
+    if (earlier) return earlier;
     const { reply, goalId } = await carryOut(trx, ctx, cmd);
     const outcome = { ok: true, reply };
     await recordRun(trx, ctx.deliveryId, line.line, outcome, goalId);
@@ -125,8 +139,8 @@ async function carryOut(trx: Q, ctx: CommandContext, cmd: Command): Promise<{ re
     case 'create':
       return create(trx, ctx, cmd);
     case 'move': {
-      const { goal, when: whenText } = await targetForMove(trx, ctx, cmd.args);
-      const when = readWhen(whenText, cmd.tz ?? goal.timezone, ctx.now, USAGE.move);
+      const { goal, when: whenText } = await targetForMove(trx, ctx, cmd);
+      const when = readWhen(whenText, cmd.tz ?? goal.timezone, ctx.writtenAt, USAGE.move);
       if (when.rest) {
         throw new Refusal(`I read the new deadline as \`${when.matched}\` but not what follows: \`${when.rest.replace(/`/g, "'").slice(0, 100)}\`.`, USAGE.move);
       }
@@ -144,20 +158,20 @@ async function carryOut(trx: Q, ctx: CommandContext, cmd: Command): Promise<{ re
     }
     case 'done': {
       const goal = await target(trx, ctx, cmd.keyword, USAGE.done);
-      const completed = await completeGoal(trx, goal.id, { via: 'command', at: ctx.now, author: ctx.author });
+      const completed = await completeGoal(trx, goal.id, { via: 'command', at: ctx.writtenAt, author: ctx.author });
       if (!completed) throw new Refusal(`${code(goal.keyword)} is no longer active.`, USAGE.done);
       await dropNotices(trx, goal.id);
+      // Done from another issue: the goal's own issue hears of it too (SPEC §3).
+      if (goal.issueNumber !== ctx.issue.number) await planCompletedNotice(trx, completed);
       return { reply: bodies.completedNotice(completed, ctx.links.githubUrl), goalId: goal.id };
     }
   }
 }
 
 async function create(trx: Q, ctx: CommandContext, cmd: Extract<Command, { kind: 'create' }>) {
+  // Both were checked already: tz= by the parser, the config's zone by its schema.
   const zone = cmd.tz ?? ctx.config.timezone;
-  if (!isValidZone(zone)) {
-    throw new Refusal(`\`${zone.replace(/`/g, '')}\` is not a time zone I know. Use an IANA name such as \`Europe/Berlin\` or \`America/New_York\`.`, USAGE.create);
-  }
-  const when = readWhen(cmd.text, zone, ctx.now, USAGE.create);
+  const when = readWhen(cmd.text, zone, ctx.writtenAt, USAGE.create);
   const title = (when.rest || ctx.issue.title).trim();
   if (title.length > MAX_TITLE) {
     throw new Refusal(`The title is ${title.length} characters long; at most ${MAX_TITLE} fit. Shorten it.`, USAGE.create);
@@ -166,8 +180,6 @@ async function create(trx: Q, ctx: CommandContext, cmd: Extract<Command, { kind:
   const taken = new Set(active.map((g) => g.keyword.toLowerCase()));
   let keyword: string;
   if (cmd.keyword !== undefined) {
-    const problem = keywordError(cmd.keyword);
-    if (problem) throw new Refusal(problem, USAGE.create);
     const clash = active.find((g) => g.keyword.toLowerCase() === cmd.keyword!.toLowerCase());
     if (clash) {
       throw new Refusal(
@@ -207,10 +219,17 @@ function readWhen(text: string, zone: string, now: Date, usage: string) {
   return when;
 }
 
-/** `move [<keyword>] <when>`: the first word is a keyword only if an active goal has it. */
-async function targetForMove(trx: Q, ctx: CommandContext, args: string): Promise<{ goal: Goal; when: string }> {
+/**
+ * `move [<keyword>] <when>`: the first word is a keyword only if an active goal has it;
+ * a `keyword=` must name one (parse.ts put it first in args).
+ */
+async function targetForMove(trx: Q, ctx: CommandContext, cmd: Extract<Command, { kind: 'move' }>): Promise<{ goal: Goal; when: string }> {
   const active = await activeGoalsOfRepo(trx, ctx.repo.id);
-  const { keyword, when } = splitMoveArgs(args, active.map((g) => g.keyword));
+  if (cmd.keyword !== undefined) {
+    const goal = await target(trx, ctx, cmd.keyword, USAGE.move);
+    return { goal, when: cmd.args.trim().split(/\s+/).slice(1).join(' ') };
+  }
+  const { keyword, when } = splitMoveArgs(cmd.args, active.map((g) => g.keyword));
   const named = keyword === undefined ? undefined : active.find((g) => g.keyword === keyword);
   return { goal: named ?? onlyGoalOfIssue(active, ctx, USAGE.move), when };
 }

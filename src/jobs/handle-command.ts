@@ -8,8 +8,8 @@ import type { RepoPayload, StoredDelivery, WorkerDeps } from './deps.js';
 
 /** What a command job reads of an issue_comment.created or issues.opened payload. */
 type CommandPayload = RepoPayload & {
-  issue: { number: number; title: string; body?: string | null; pull_request?: unknown };
-  comment?: { id: number; body: string; user: { login: string } };
+  issue: { number: number; title: string; body?: string | null; pull_request?: unknown; created_at?: string };
+  comment?: { id: number; body: string; user: { login: string }; created_at?: string };
   sender: { login: string };
 };
 
@@ -23,6 +23,9 @@ export async function handleCommand(
   const p = delivery.payload;
   const { owner, repo } = splitFullName(p.repository.full_name);
   const now = deps.now?.() ?? new Date();
+  // Jobs can run long after the comment (retries, outages): read its phrases from when it was written.
+  const written = p.comment?.created_at ?? p.issue.created_at;
+  const writtenAt = written ? new Date(written) : delivery.receivedAt;
   const config = await loadRepoConfig({ id: delivery.id, name: delivery.event.split('.')[0]!, payload: p }, octokit, log);
   const outcomes = await runCommands({
     db: deps.db,
@@ -33,6 +36,7 @@ export async function handleCommand(
     issue: { number: p.issue.number, title: p.issue.title, isPullRequest: p.issue.pull_request !== undefined },
     author: p.comment?.user.login ?? p.sender.login,
     body: p.comment?.body ?? p.issue.body ?? '',
+    writtenAt,
     now,
     config: config.config,
     links: deps.links,

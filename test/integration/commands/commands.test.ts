@@ -74,6 +74,34 @@ describe('subcommands', () => {
     expect(gh.comments.at(-1)!.body).toContain('`blah`');
   });
 
+  test('phrases count from when the comment was written, not from when a retry ran', async () => {
+    mockGitHub();
+    const written = new Date(Date.now() - 2 * 3600_000);
+    const payload = issueComment({ body: '/deadline in 3h Soon keyword=soon' });
+    payload.comment = { ...payload.comment, created_at: written.toISOString() } as typeof payload.comment;
+    await app.probot.receive({ id: deliveryId(), name: 'issue_comment', payload: payload as never });
+    await app.runJobs();
+    const due = (await goals())[0]!.due_at.getTime();
+    expect(Math.abs(due - (written.getTime() + 3 * 3600_000))).toBeLessThan(1000);
+  });
+
+  test('done from another issue also tells the goal\'s own issue', async () => {
+    const gh = mockGitHub();
+    await say('/deadline 2030-01-15 Elsewhere keyword=elsewhere', { issueNumber: 40 });
+    await say('/deadline done elsewhere', { issueNumber: 41 });
+    expect(gh.comments.filter((c) => c.issueNumber === 41).at(-1)!.body).toContain('completed');
+    expect(gh.comments.filter((c) => c.issueNumber === 40).some((c) => c.body.includes(':completed -->'))).toBe(true);
+  });
+
+  test('move keyword= names the goal, and an unknown one is refused as such', async () => {
+    const gh = mockGitHub();
+    await say('/deadline 2030-01-15 17:00 Ship keyword=ship');
+    await say('/deadline move 2030-01-20 10:00 keyword=ship');
+    expect((await goals())[0]!.due_at.toISOString()).toBe('2030-01-20T10:00:00.000Z');
+    await say('/deadline move 2030-01-21 keyword=nope');
+    expect(gh.comments.at(-1)!.body).toContain('No active goal in this repository has the keyword `nope`');
+  });
+
   test('cancel and done without a keyword need exactly one active goal on the issue', async () => {
     const gh = mockGitHub();
     await say('/deadline 2030-01-15 A keyword=aa\n/deadline 2030-01-16 B keyword=bb');
