@@ -32,42 +32,60 @@ const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   return ms;
 });
 
-const schema = z
-  .object({
-    timezone: z.string().transform((v, ctx) => {
-      const zone = normalizeZone(v); // "europe/berlin" → "Europe/Berlin", for display
-      if (!zone) ctx.addIssue({ code: 'custom', message: `"${v}" is not an IANA time zone like Europe/Berlin` });
-      return zone ?? v;
-    }),
-    branches: z.union([z.string(), z.array(z.string().min(1))]).transform((v) => (typeof v === 'string' ? [v] : v)),
-    permission: z.enum(['triage', 'write', 'maintain', 'admin']),
-    reminders: z.array(duration).max(10),
-    complete_on_close: z.boolean(),
-  })
-  .partial()
-  .passthrough();
+/** One schema per setting: a mistake in one setting must not throw the others away. */
+const fields = {
+  timezone: z.string().transform((v, ctx) => {
+    const zone = normalizeZone(v); // "europe/berlin" → "Europe/Berlin", for display
+    if (!zone) ctx.addIssue({ code: 'custom', message: `"${v}" is not an IANA time zone like Europe/Berlin` });
+    return zone ?? v;
+  }),
+  branches: z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (typeof v === 'string' ? [v] : v)),
+  permission: z.enum(['triage', 'write', 'maintain', 'admin']),
+  reminders: z
+    .array(duration)
+    .max(10)
+    .transform((ms) => [...new Set(ms)].sort((a, b) => b - a)),
+  complete_on_close: z.boolean(),
+} satisfies { [K in keyof RepoConfig]: z.ZodType<RepoConfig[K], unknown> };
+
+/**
+ * When `permission` itself is unreadable, nobody knows what the owners meant: fail closed
+ * rather than fall back to `write`, which could let in people they meant to keep out.
+ */
+const WHEN_INVALID: RepoConfig = { ...DEFAULT_CONFIG, permission: 'admin' };
+const WHEN_INVALID_WORDS: Record<keyof RepoConfig, string> = {
+  timezone: 'UTC',
+  branches: 'the default branch',
+  permission: 'admin',
+  reminders: '24h',
+  complete_on_close: 'true',
+};
 
 export type ConfigResult = { ok: true; config: RepoConfig } | { ok: false; config: RepoConfig; errors: string[] };
 
-/** Validates what `context.config()` read; on error returns the defaults with readable messages. */
+/**
+ * Validates what `context.config()` read, setting by setting: a valid setting is kept, an
+ * invalid one falls back (to its default, or `admin` for `permission`) with a readable message.
+ */
 export function parseRepoConfig(raw: unknown): ConfigResult {
   if (raw === null || raw === undefined) return { ok: true, config: DEFAULT_CONFIG };
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    const errors = result.error.issues.map((i) => `\`${i.path.join('.') || '(root)'}\`: ${i.message}`);
-    return { ok: false, config: DEFAULT_CONFIG, errors };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, config: WHEN_INVALID, errors: ['the file must be a YAML mapping like `timezone: Europe/Berlin`'] };
   }
-  const { timezone, branches, permission, reminders, complete_on_close } = result.data;
-  return {
-    ok: true,
-    config: {
-      timezone: timezone ?? DEFAULT_CONFIG.timezone,
-      branches: branches ?? DEFAULT_CONFIG.branches,
-      permission: permission ?? DEFAULT_CONFIG.permission,
-      reminders: [...new Set(reminders ?? DEFAULT_CONFIG.reminders)].sort((a, b) => b - a),
-      complete_on_close: complete_on_close ?? DEFAULT_CONFIG.complete_on_close,
-    },
-  };
+  const input = raw as Record<string, unknown>;
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  const errors: string[] = [];
+  for (const [key, schema] of Object.entries(fields) as Array<[keyof RepoConfig, z.ZodType]>) {
+    if (input[key] === undefined) continue;
+    const result = schema.safeParse(input[key]);
+    if (result.success) {
+      config[key] = result.data;
+    } else {
+      config[key] = WHEN_INVALID[key];
+      errors.push(...result.error.issues.map((i) => `\`${[key, ...i.path].join('.')}\`: ${i.message} (using ${WHEN_INVALID_WORDS[key]})`));
+    }
+  }
+  return errors.length ? { ok: false, config: config as unknown as RepoConfig, errors } : { ok: true, config: config as unknown as RepoConfig };
 }
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };

@@ -15,11 +15,13 @@ export function onIssueOpened({ db }: EventDeps) {
   };
 }
 
-/** An issue closed as completed may complete its goals (SPEC §3.3); "not planned" does not. */
+/** An issue closed as completed may complete its goals (SPEC §3.3). */
 export function onIssueClosed({ db }: EventDeps) {
   return async (context: Context<'issues.closed'>) => {
     const { issue, repository } = context.payload;
-    if (issue.state_reason === 'not_planned') return;
+    // Only "completed" counts (not "not planned", "duplicate", or reasons GitHub adds later);
+    // no reason at all is how older GitHub Enterprise servers close as completed.
+    if (issue.state_reason != null && issue.state_reason !== 'completed') return;
     if (!(await hasActiveGoals(db, repository.id, issue.number))) return;
     const fresh = await recordDelivery(db, { id: context.id, event: 'issues.closed', payload: context.payload, repo: repoOf(context.payload) });
     context.log.info({ deliveryId: context.id, fresh }, 'issue close recorded');

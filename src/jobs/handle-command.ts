@@ -25,7 +25,7 @@ export async function handleCommand(
   const now = deps.now?.() ?? new Date();
   // Jobs can run long after the comment (retries, outages): read its phrases from when it was written.
   const written = p.comment?.created_at ?? p.issue.created_at;
-  const writtenAt = written ? new Date(written) : delivery.receivedAt;
+  const writtenAt = written ? new Date(written) : (deps.now?.() ?? delivery.receivedAt);
   const config = await loadRepoConfig({ id: delivery.id, name: delivery.event.split('.')[0]!, payload: p }, octokit, log);
   const outcomes = await runCommands({
     db: deps.db,

@@ -37,6 +37,7 @@ export async function handlePush(deps: WorkerDeps, d: StoredDelivery<PushPayload
 export async function handleClose(deps: WorkerDeps, d: StoredDelivery<ClosePayload>, octokit: Octokit, log: Logger): Promise<void> {
   const p = d.payload;
   const config = await loadRepoConfig({ id: d.id, name: d.event.split('.')[0]!, payload: p }, octokit, log);
+  if (!config.ok) log.warn({ deliveryId: d.id, errors: config.errors }, 'invalid .github/gitdone.yml; close checked with the fallbacks');
   if (!config.config.complete_on_close) return;
   const number = p.issue?.number ?? p.pull_request?.number;
   if (number === undefined) return;

@@ -108,5 +108,5 @@ export function overdueNotice(goal: Goal, publicUrl: string): string {
 }
 
 export function configErrors(errors: string[]): string {
-  return ['⚠️ `.github/gitdone.yml` has problems, so the defaults were used:', '', ...errors.map((e) => `- ${e}`)].join('\n');
+  return ['⚠️ `.github/gitdone.yml` has problems; those settings fell back as shown, the rest were used:', '', ...errors.map((e) => `- ${e}`)].join('\n');
 }

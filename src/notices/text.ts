@@ -1,5 +1,8 @@
 import { DateTime } from 'luxon';
 
+// Comments are written in English whatever the server's LANG (luxon would follow it).
+const LOCALE = 'en';
+
 /**
  * User text echoed into a comment, made inert: no mentions (`@user`, `@org/team`), no
  * HTML, no Markdown that could turn into links, images, code spans or headings.
@@ -21,7 +24,7 @@ export function code(keyword: string): string {
 
 /** "Tuesday, 15 January 2030 at 12:00 EST (America/New_York, UTC-05:00)" in the goal's zone. */
 export function formatDeadline(at: Date, zone: string): string {
-  const dt = DateTime.fromJSDate(at, { zone });
+  const dt = DateTime.fromJSDate(at, { zone }).setLocale(LOCALE);
   if (zone === 'UTC' || zone === 'Etc/UTC') return `${dt.toFormat("cccc, d LLLL yyyy 'at' HH:mm")} UTC`;
   // Only a real abbreviation (EST, CET) helps; "GMT+1" would repeat the offset.
   const abbreviation = /^[A-Z]{2,5}$/.test(dt.offsetNameShort ?? '') ? ` ${dt.offsetNameShort}` : '';
@@ -30,7 +33,7 @@ export function formatDeadline(at: Date, zone: string): string {
 
 /** "in 3 days", "2 hours ago". */
 export function relative(at: Date, now: Date): string {
-  return DateTime.fromJSDate(at).toRelative({ base: DateTime.fromJSDate(now) }) ?? '';
+  return DateTime.fromJSDate(at).setLocale(LOCALE).toRelative({ base: DateTime.fromJSDate(now) }) ?? '';
 }
 
 /** A rounded human duration: "2 days", "3 hours", "12 minutes", "less than a minute". */

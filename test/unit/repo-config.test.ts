@@ -24,17 +24,31 @@ describe('parseRepoConfig', () => {
   });
 
   test.each([
-    [{ timezone: 'Mars/Olympus' }, /timezone.*Mars\/Olympus/],
-    [{ permission: 'read' }, /permission/],
+    [{ timezone: 'Mars/Olympus' }, /timezone.*Mars\/Olympus.*using UTC/],
     [{ reminders: ['soon'] }, /"soon" is not a duration/],
     [{ reminders: '24h' }, /reminders/],
     [{ complete_on_close: 'yes' }, /complete_on_close/],
     [{ branches: [''] }, /branches/],
-  ])('%j is reported and the defaults used', (raw, message) => {
+  ])('%j is reported and that setting falls back to its default', (raw, message) => {
     const r = parseRepoConfig(raw);
     expect(r.ok).toBe(false);
     expect(r.config).toEqual(DEFAULT_CONFIG);
     if (!r.ok) expect(r.errors.join('\n')).toMatch(message);
+  });
+
+  test('an unreadable permission fails closed (admin), not open (write)', () => {
+    const r = parseRepoConfig({ permission: 'read' });
+    expect(r).toMatchObject({ ok: false, config: { permission: 'admin' } });
+  });
+
+  test('one bad setting does not throw the valid ones away', () => {
+    const r = parseRepoConfig({ permission: 'maintain', timezone: 'Asia/Tokyo', reminders: ['soon'] });
+    expect(r.ok).toBe(false);
+    expect(r.config).toMatchObject({ permission: 'maintain', timezone: 'Asia/Tokyo', reminders: [86_400_000] });
+  });
+
+  test('a file that is not a mapping is reported, and commands need admin until it is fixed', () => {
+    expect(parseRepoConfig('timezone Europe/Berlin')).toMatchObject({ ok: false, config: { permission: 'admin' } });
   });
 });
 

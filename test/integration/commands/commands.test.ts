@@ -212,15 +212,23 @@ describe('repository config', () => {
     expect(tokyo!.due_at.toISOString()).toBe('2030-07-04T03:00:00.000Z');
   });
 
-  test('an invalid config is reported in the reply and the defaults are used', async () => {
-    const gh = mockGitHub({ config: 'timezone: Mars/Olympus\npermission: god\nreminders: [soon]\n' });
+  test('an invalid config is reported in the reply; only the broken settings fall back', async () => {
+    const gh = mockGitHub({ config: 'timezone: Mars/Olympus\nreminders: [soon]\nbranches: [main, "release/*"]\n' });
     await say('/deadline 2030-01-15 12:00 Still works keyword=still');
     expect((await goals())[0]).toMatchObject({ timezone: 'UTC' });
     const body = gh.comments[0]!.body;
     expect(body).toContain('`.github/gitdone.yml` has problems');
     expect(body).toContain('Mars/Olympus');
-    expect(body).toContain('`permission`');
     expect(body).toContain('"soon"');
+    expect(body).toContain('`main`, `release/*`'); // the valid setting was kept
+  });
+
+  test('an unreadable permission setting fails closed: only admins may act until it is fixed', async () => {
+    const gh = mockGitHub({ config: 'permission: god\n', role: 'maintain' });
+    await say('/deadline 2030-01-15 12:00 Closed keyword=closed');
+    expect(await goals()).toHaveLength(0);
+    expect(gh.comments[0]!.body).toContain('needs `admin` or more');
+    expect(gh.comments[0]!.body).toContain('`permission`');
   });
 
   test('the organisation .github repository supplies the config when the repository has none', async () => {

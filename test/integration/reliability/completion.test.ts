@@ -181,11 +181,12 @@ describe('a push completes goals', () => {
 });
 
 describe('closing completes goals', () => {
-  test('an issue closed as completed completes; closed as not planned does not', async () => {
+  test('an issue closed as completed completes; closed as not planned or duplicate does not', async () => {
     const gh = mockGitHub();
     const g = await goal('close-1', { issueNumber: 21 });
     await goal('close-2', { issueNumber: 22 });
     await app.probot.receive({ id: deliveryId(), name: 'issues', payload: issueClosed({ number: 22, stateReason: 'not_planned' }) as never });
+    await app.probot.receive({ id: deliveryId(), name: 'issues', payload: issueClosed({ number: 22, stateReason: 'duplicate' as never }) as never });
     await runJobs();
     expect(await statusOf('close-2')).toBe('active');
 

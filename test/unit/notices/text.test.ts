@@ -46,3 +46,15 @@ test('the marker cannot be closed early', () => {
   expect(marker('reply:abc')).toBe('<!-- gitdone:reply:abc -->');
   expect(marker('a-->b')).not.toContain('-->b');
 });
+
+test('comment wording stays English whatever the server locale', async () => {
+  const { Settings } = await import('luxon');
+  const before = Settings.defaultLocale;
+  Settings.defaultLocale = 'de-DE';
+  try {
+    expect(relative(new Date('2030-01-13T12:00:00Z'), new Date('2030-01-10T12:00:00Z'))).toBe('in 3 days');
+    expect(formatDeadline(new Date('2030-01-15T16:00:00Z'), 'Europe/Berlin')).toBe('Tuesday, 15 January 2030 at 17:00 (Europe/Berlin, UTC+01:00)');
+  } finally {
+    Settings.defaultLocale = before;
+  }
+});
