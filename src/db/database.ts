@@ -16,7 +16,9 @@ export interface DbHandle {
 
 /** `applicationName` names this process' sessions in pg_stat_activity (see jobs/reaper.ts). */
 export function openDatabase(connectionString: string, opts: { max?: number; applicationName?: string } = {}): DbHandle {
-  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, application_name: opts.applicationName });
+  // A database that stops answering must not hold webhook handlers past GitHub's 10 s:
+  // waiting for a connection gives up after 5 s (GitHub then shows a failed delivery).
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, application_name: opts.applicationName, connectionTimeoutMillis: 5000 });
   // A client losing its connection (database restart) must not crash the process: the
   // query in flight fails and is retried by its job; idle clients are simply dropped.
   pool.on('error', () => {});

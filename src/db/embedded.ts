@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { withTimeout } from '../util/with-timeout.js';
 
 /**
  * A real PostgreSQL for development and for tests on a machine without one, from the
@@ -57,7 +58,7 @@ export async function startEmbeddedPostgres(opts: {
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   try {
     if (fresh) await server.initialise();
-    await withTimeout(server.start(), START_TIMEOUT_MS, 'embedded PostgreSQL did not start');
+    await withTimeout(server.start(), START_TIMEOUT_MS, `embedded PostgreSQL did not start within ${START_TIMEOUT_MS / 1000}s`);
   } catch (err) {
     // start() rejects with `undefined` when postgres exits: say what it printed instead.
     const reason = err instanceof Error ? err.message : 'postgres exited';
@@ -172,18 +173,4 @@ function freePort(): Promise<number> {
 function keepTail(lines: string[], line: string): void {
   lines.push(line);
   if (lines.length > 200) lines.shift();
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${message} within ${ms / 1000}s`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -3,12 +3,14 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { migrationsCurrent } from '../db/migrate.js';
 import type { Metrics } from './metrics.js';
+import { withTimeout } from '../util/with-timeout.js';
 
 /** How long /readyz waits for the database: a load balancer's probe must not hang with it. */
 const READY_TIMEOUT_MS = 2000;
 
 /** /healthz (the process runs), /readyz (database answers, migrations current), /metrics. */
 export function healthRoutes(deps: { db: Db; metrics: Metrics }) {
+  const ready = readiness(deps.db);
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = (req.url ?? '').split('?')[0];
@@ -18,7 +20,7 @@ export function healthRoutes(deps: { db: Db; metrics: Metrics }) {
     }
     if (path === '/readyz') {
       try {
-        const current = await withTimeout(ready(deps.db), READY_TIMEOUT_MS);
+        const current = await withTimeout(ready(), READY_TIMEOUT_MS);
         if (current) send(res, 200, 'ready\n');
         else send(res, 503, 'migrations pending\n');
       } catch (err) {
@@ -36,21 +38,21 @@ export function healthRoutes(deps: { db: Db; metrics: Metrics }) {
   };
 }
 
-/** True when the database answers and every migration is applied; throws when it does not answer. */
-async function ready(db: Db): Promise<boolean> {
-  await sql`select 1`.execute(db);
-  return migrationsCurrent(db);
+/**
+ * True when the database answers and every migration is applied; throws when it does not
+ * answer. Once current, the migrations stay current for this build: later probes only ask
+ * the database to answer (Kysely's check introspects the whole catalogue).
+ */
+function readiness(db: Db): () => Promise<boolean> {
+  let migrated = false;
+  return async () => {
+    await sql`select 1`.execute(db);
+    migrated ||= await migrationsCurrent(db);
+    return migrated;
+  };
 }
 
 function send(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   res.end(body);
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

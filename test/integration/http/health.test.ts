@@ -101,7 +101,8 @@ describe('/readyz', () => {
     }
   });
 
-  test('503 while a migration is pending, 200 again once it is applied', async () => {
+  test('503 while a migration is pending (a process starting on an unmigrated database), 200 once applied', async () => {
+    const fresh = await serve(t); // readiness remembers "migrated" once seen, so a new process
     const last = await t.db
       .selectFrom('kysely_migration' as never)
       .selectAll()
@@ -110,11 +111,12 @@ describe('/readyz', () => {
     const { name } = last as { name: string };
     await t.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', name as never).execute();
     try {
-      expect(await live.request('/readyz')).toMatchObject({ status: 503, body: 'migrations pending\n' });
+      expect(await fresh.request('/readyz')).toMatchObject({ status: 503, body: 'migrations pending\n' });
     } finally {
       await t.db.insertInto('kysely_migration' as never).values(last as never).execute();
     }
-    expect((await live.request('/readyz')).status).toBe(200);
+    expect((await fresh.request('/readyz')).status).toBe(200);
+    await fresh.close();
   });
 });
 
