@@ -82,9 +82,11 @@ const STYLE = [
 /**
  * The one inline script. Constant (no per-goal data: that sits in the JSON block), so the
  * route's CSP can allow exactly it by hash. It ticks the countdown from the server's due_at
- * corrected for clock skew (server `now` against the client's Date.now()), re-reads
- * `<path>.json` every 30 s and when the tab becomes visible or focused (backing off on
- * errors), and announces milestones in a polite live region.
+ * corrected for clock skew (server `now` against the client's Date.now()), reads
+ * `<path>.json` right after load, then every 30 s and when the tab becomes visible or focused
+ * (backing off on errors), and announces milestones in a polite live region. The page itself
+ * may come from the browser's cache after a 304 (its ETag ignores the clock), so its embedded
+ * `now` can be old: every read uses cache: 'no-store' and the skew is reset from that fresh `now`.
  */
 const SCRIPT_SOURCE = `
 (function(){
@@ -159,7 +161,7 @@ function(){busy=0;fail++;sched(Math.min(base*Math.pow(2,fail),6e5));});
 function wake(){if(!d.hidden&&Date.now()-lp>1e3){tick();poll();}}
 d.addEventListener('visibilitychange',wake);
 addEventListener('focus',wake);
-tick();when(0);sched(base);
+tick();when(0);poll();
 })();
 `
   .split('\n')

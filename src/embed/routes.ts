@@ -53,13 +53,32 @@ export function embedRoutes(deps: EmbedDeps) {
     }
     const view = toView(goal, deps.now?.() ?? new Date(), deps.githubUrl);
     const pageUrl = `${deps.publicUrl}/embed/${goal.token}`;
-    const { body, type } = render(view, variant, url, pageUrl, goal.token);
-    // A strong ETag is a promise of identical bytes, so it hashes the bytes: it follows the theme,
-    // a rename, untracking and the passing of time without depending on anyone bumping a version.
-    // The badge changes at most once a minute, so GitHub's image proxy mostly gets a 304; the
-    // page, JSON and calendar carry the server's clock (the page's skew correction needs it
-    // fresh), so they match only within the same millisecond.
-    const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+    const theme = variant === 'page' ? pageTheme(url) : undefined;
+    const draw = (v: GoalView) => render(v, variant, theme ?? 'auto', pageUrl, goal.token);
+    // Strong ETags, and every answer revalidated (no-cache), so a 304 is the common case:
+    // - Badges (.svg, shields.json) hold no clock, only words like "3d 4h left" that change at most
+    //   once a minute: their tag hashes the bytes, so GitHub's image proxy mostly gets a 304.
+    // - The page, JSON and calendar hold the server's `now`, so a hash of their bytes would never
+    //   match twice. Their validator is clock-free: what the goal *is* (version; state, whose
+    //   time-driven on_track → due_soon → overdue steps must show; repository name and tracking,
+    //   which change without a version bump; theme), plus the same variant drawn at a fixed
+    //   instant, which covers the rest (title, links, markup and script after a deploy, so a 304's
+    //   CSP always fits the cached script). A cached page thus holds a stale `now`: its script
+    //   re-reads the clock itself, fetching `.json` with cache: 'no-store' right after load.
+    let fresh: Rendered | undefined;
+    let etag: string;
+    let type: string;
+    if (variant === 'svg' || variant === 'shields') {
+      fresh = draw(view);
+      ({ type } = fresh);
+      etag = strongTag(fresh.body);
+    } else {
+      const still = draw({ ...view, now: FIXED_NOW });
+      ({ type } = still);
+      etag = strongTag(
+        JSON.stringify([goal.version, variant, view.state, theme ?? null, view.repo, view.tracked, view.status]) + '\n' + still.body,
+      );
+    }
     const headers: Record<string, string> = {
       ...PRIVATE,
       'content-type': type,
@@ -76,18 +95,33 @@ export function embedRoutes(deps: EmbedDeps) {
       res.end();
       return true;
     }
-    send(req, res, 200, headers, body);
+    send(req, res, 200, headers, (fresh ?? draw(view)).body);
     return true;
   };
 }
 
-function render(view: GoalView, variant: Variant, url: URL, pageUrl: string, token: string): { body: string; type: string } {
+/** The instant at which the page, JSON and calendar are drawn for their ETag: any constant will do. */
+const FIXED_NOW = new Date(0).toISOString();
+
+interface Rendered {
+  body: string;
+  type: string;
+}
+
+function strongTag(text: string): string {
+  return `"${createHash('sha1').update(text).digest('base64url')}"`;
+}
+
+/** `?theme=light|dark`; anything else (absent, `auto`, a typo) is `auto`, with the same ETag. */
+function pageTheme(url: URL): PageTheme {
+  const t = url.searchParams.get('theme');
+  return t === 'light' || t === 'dark' ? t : 'auto';
+}
+
+function render(view: GoalView, variant: Variant, theme: PageTheme, pageUrl: string, token: string): Rendered {
   switch (variant) {
-    case 'page': {
-      const t = url.searchParams.get('theme');
-      const theme: PageTheme = t === 'light' || t === 'dark' ? t : 'auto';
+    case 'page':
       return { body: renderPage(view, { theme, embedUrl: pageUrl }), type: 'text/html; charset=utf-8' };
-    }
     case 'json':
       return { body: JSON.stringify(view), type: 'application/json; charset=utf-8' };
     case 'svg':

@@ -64,6 +64,11 @@ interface Served {
   jsonStatus: number;
   pollSeconds?: number;
   jsonHits: number;
+  /** Each JSON request: when it came (ms since the page was served) and its If-None-Match. */
+  jsonLog: Array<{ afterPageMs: number; ifNoneMatch: string | undefined }>;
+  pageServedAt: number;
+  /** How old the page's embedded `now` is, as if the page came from the cache after a 304. */
+  pageAgeMs: number;
 }
 
 let server: http.Server;
@@ -71,7 +76,7 @@ let parent: http.Server;
 let origin = '';
 let parentOrigin = '';
 let browser: Browser;
-const served: Served = { goal: makeGoal(), jsonStatus: 200, jsonHits: 0 };
+const served: Served = { goal: makeGoal(), jsonStatus: 200, jsonHits: 0, jsonLog: [], pageServedAt: 0, pageAgeMs: 0 };
 
 function listen(s: http.Server): Promise<string> {
   return new Promise((resolve) => {
@@ -86,7 +91,8 @@ beforeAll(async () => {
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname === '/embed/tok123') {
       const theme = (url.searchParams.get('theme') ?? 'auto') as PageTheme;
-      const html = renderPage(toView(served.goal, serverNow()), {
+      served.pageServedAt = Date.now();
+      const html = renderPage(toView(served.goal, new Date(serverNow().getTime() - served.pageAgeMs)), {
         theme,
         embedUrl: `${origin}/embed/tok123`,
         ...(served.pollSeconds ? { pollSeconds: served.pollSeconds } : {}),
@@ -95,8 +101,23 @@ beforeAll(async () => {
       res.end(html);
     } else if (url.pathname === '/embed/tok123.json') {
       served.jsonHits++;
-      res.writeHead(served.jsonStatus, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(served.jsonStatus === 200 ? JSON.stringify(toView(served.goal, serverNow())) : '{"error":"boom"}');
+      const ifNoneMatch = req.headers['if-none-match'];
+      served.jsonLog.push({ afterPageMs: Date.now() - served.pageServedAt, ifNoneMatch });
+      if (served.jsonStatus !== 200) {
+        res.writeHead(served.jsonStatus, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end('{"error":"boom"}');
+        return;
+      }
+      // Like production: cacheable with a clock-free ETag, so only cache: 'no-store' keeps a stale `now` away.
+      const etag = `"v${served.goal.version}-${served.goal.status}"`;
+      const headers = { 'content-type': 'application/json', 'cache-control': 'no-cache', etag };
+      if (ifNoneMatch === etag) {
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+      res.writeHead(200, headers);
+      res.end(JSON.stringify(toView(served.goal, serverNow())));
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');
@@ -247,14 +268,67 @@ maybe('embed page in Chromium', () => {
     });
   }
 
+  test('polls right after load, bypassing the HTTP cache, and corrects an old `now` from the cache', async () => {
+    // The page as a 304 would leave it: rendered two hours ago, so its embedded `now` is two hours old.
+    served.goal = makeGoal();
+    served.pollSeconds = 1;
+    served.pageAgeMs = 2 * 3_600_000;
+    served.jsonLog = [];
+    const { ctx, page, errors } = await openPage();
+    try {
+      await page.goto(`${origin}/embed/tok123`);
+      const embedded = await page.evaluate(() => (JSON.parse(document.getElementById('gd-data')!.textContent!) as { now: string }).now);
+      expect(serverNow().getTime() - Date.parse(embedded)).toBeGreaterThan(3_600_000);
+      // Trusting that `now` would show two hours too many; the first poll, right after load,
+      // resets the skew from a fresh one.
+      await page.waitForFunction(() => /^2d05h0[67]m/.test(document.getElementById('gd-big')?.textContent ?? ''), null, {
+        timeout: 2500,
+      });
+      expect(served.jsonLog.length).toBeGreaterThanOrEqual(1);
+      expect(served.jsonLog[0]!.afterPageMs).toBeLessThan(2000);
+      // Later polls hit a cacheable 200 with an ETag, yet never revalidate it: no If-None-Match.
+      await page.waitForTimeout(2500);
+      expect(served.jsonLog.length).toBeGreaterThanOrEqual(3);
+      expect(served.jsonLog.map((l) => l.ifNoneMatch)).toEqual(served.jsonLog.map(() => undefined));
+      expect(await text(page, '#gd-big')).toMatch(/^2d\s*05h\s*0[67]m/);
+      expect(errors).toEqual([]);
+    } finally {
+      served.pollSeconds = undefined;
+      served.pageAgeMs = 0;
+      await ctx.close();
+    }
+  });
+
+  test('with the default 30 s interval, the first poll still comes at once', async () => {
+    served.goal = makeGoal();
+    served.pollSeconds = undefined;
+    served.jsonLog = [];
+    const { ctx, page, errors } = await openPage();
+    try {
+      await page.goto(`${origin}/embed/tok123`);
+      await page.waitForSelector('#gd-big b');
+      for (let i = 0; i < 40 && served.jsonLog.length === 0; i++) await page.waitForTimeout(50);
+      expect(served.jsonLog).toHaveLength(1);
+      expect(served.jsonLog[0]!.afterPageMs).toBeLessThan(2000);
+      expect(served.jsonLog[0]!.ifNoneMatch).toBeUndefined();
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   test('a completion shows up without a reload (on focus, and on the poll timer)', async () => {
     served.goal = makeGoal();
     served.pollSeconds = undefined;
+    served.jsonLog = [];
     const { ctx, page, requests, errors } = await openPage();
     try {
       await page.goto(`${origin}/embed/tok123`);
       await page.waitForSelector('#gd-big b');
       await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+      // Let the load poll run: a focus within a second of a poll is ignored, so wait that out too.
+      for (let i = 0; i < 40 && served.jsonLog.length === 0; i++) await page.waitForTimeout(50);
+      await page.waitForTimeout(1100);
       const due = served.goal.dueAt.getTime();
       served.goal = makeGoal({
         dueAt: new Date(due),
@@ -304,7 +378,7 @@ maybe('embed page in Chromium', () => {
       expect(await text(page, '#gd-cap')).toBe('over');
       expect(await page.locator('#gd-note').isVisible()).toBe(true);
       await page.screenshot({ path: path.join(ARTIFACTS, 'overdue-untracked-500.png') });
-      // With a 1 s interval and failures doubling the wait (2 s, 4 s, …), 3.5 s see at most 2 tries.
+      // One try at load, then with failures doubling the wait (2 s, 4 s, …): 3.5 s see at most 2 tries.
       await page.waitForTimeout(3500);
       expect(served.jsonHits).toBeGreaterThanOrEqual(1);
       expect(served.jsonHits).toBeLessThanOrEqual(2);

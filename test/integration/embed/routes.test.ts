@@ -74,7 +74,7 @@ afterAll(async () => {
 beforeEach(async () => {
   clock = new Date('2030-01-12T13:00:00.000Z');
   await t.db.deleteFrom('goals').execute();
-  await upsertRepository(t.db, REPO);
+  await upsertRepository(t.db, REPO, { track: true }); // tracked again after a test that untracked it
 });
 
 const get = (path: string, headers?: Record<string, string>) => server.request(path, { headers });
@@ -133,11 +133,15 @@ describe('GET /embed/<token>: the countdown page', () => {
     const etag = String(first.headers.etag);
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
 
+    clock = new Date(clock.getTime() + 90_000); // the page shows the clock, but its ETag ignores it
     const again = await get(`/embed/${token}`, { 'if-none-match': etag });
     expect(again.status).toBe(304);
     expect(again.body).toBe('');
     expect(again.headers.etag).toBe(etag);
     expect(again.headers['cache-control']).toBe('no-cache');
+    // A 304 carries the headers of a 200: the CSP for the cached script, above all.
+    expect(again.headers['content-security-policy']).toBe(first.headers['content-security-policy']);
+    expect(again.headers['content-type']).toBe('text/html; charset=utf-8');
 
     // A list of tags, or the weak form of ours, matches too (If-None-Match compares weakly).
     expect((await get(`/embed/${token}`, { 'if-none-match': `"other", W/${etag}` })).status).toBe(304);
@@ -154,7 +158,7 @@ describe('GET /embed/<token>: the countdown page', () => {
       tags.add(`${theme}:${String(r.headers.etag)}`);
     }
     expect(new Set([...tags].map((s) => s.split(':')[1])).size).toBe(3);
-    expect(tags.size).toBe(3); // same theme, same bytes, same ETag
+    expect(tags.size).toBe(3); // auto, none and bogus: one theme, one ETag
     const dark = await get(`/embed/${token}?theme=dark`);
     expect((await get(`/embed/${token}?theme=light`, { 'if-none-match': String(dark.headers.etag) })).status).toBe(200);
   });
@@ -205,6 +209,25 @@ describe('GET /embed/<token>.json', () => {
       'title', 'repo', 'issue', 'issue_url', 'due_at', 'timezone', 'keyword', 'status', 'state',
       'completed_at', 'commit', 'created_at', 'now', 'tracked',
     ]);
+  });
+
+  test('a 304 while the goal is the same, although `now` moved on', async () => {
+    const { token } = await newGoal();
+    const first = await get(`/embed/${token}.json`);
+    const etag = String(first.headers.etag);
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    clock = new Date(clock.getTime() + 5 * 60_000);
+    const again = await get(`/embed/${token}.json`, { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(again.body).toBe('');
+    expect(again.headers.etag).toBe(etag);
+    expect(again.headers['access-control-allow-origin']).toBe('*');
+    expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
+    const fresh = await get(`/embed/${token}.json`);
+    expect(fresh.headers.etag).toBe(etag);
+    expect(json(fresh).now).toBe(clock.toISOString());
+    // The page and the JSON of one goal have tags of their own.
+    expect((await get(`/embed/${token}`)).headers.etag).not.toBe(etag);
   });
 
   test('a pull request links to /pull/', async () => {
@@ -316,6 +339,18 @@ describe('GET /embed/<token>.ics', () => {
     expect(event.startDate.toJSDate().toISOString()).toBe(DUE.toISOString());
     expect(event.description).toContain(`${PUBLIC_URL}/embed/${token}`);
   });
+
+  test('a 304 while the goal is the same, although its DTSTAMP (the clock) moved on', async () => {
+    const { token } = await newGoal();
+    const first = await get(`/embed/${token}.ics`);
+    clock = new Date(clock.getTime() + HOUR);
+    const again = await get(`/embed/${token}.ics`, { 'if-none-match': String(first.headers.etag) });
+    expect(again.status).toBe(304);
+    expect(again.body).toBe('');
+    expect(again.headers.etag).toBe(first.headers.etag);
+    expect(again.headers['content-disposition']).toBe('inline; filename="deadline-ship-v1.ics"');
+    expect((await get(`/embed/${token}.ics`)).body).not.toBe(first.body);
+  });
 });
 
 describe('unknown and malformed tokens', () => {
@@ -389,6 +424,55 @@ describe('the ETag follows what is shown', () => {
     }
   });
 
+  test('a repeat request gets a 304 for every form while nothing changed, as the clock runs', async () => {
+    const goal = await newGoal();
+    clock = new Date('2030-01-12T13:10:00.000Z'); // 3d 2h 50m left
+    const paths = ['', '.json', '.svg', '/shields.json', '.ics'].map((s) => `/embed/${goal.token}${s}`);
+    const before = await Promise.all(paths.map(async (p) => String((await get(p)).headers.etag)));
+    expect(new Set(before).size).toBe(paths.length);
+    clock = new Date(clock.getTime() + 10 * 60_000); // badges still read "3d 2h left"
+    for (const [i, p] of paths.entries()) {
+      const r = await get(p, { 'if-none-match': before[i]! });
+      expect({ p, status: r.status }).toEqual({ p, status: 304 });
+    }
+  });
+
+  test('the clock moving the state across due_soon and overdue changes the tag of the page, JSON and calendar', async () => {
+    const goal = await newGoal();
+    const paths = ['', '.json', '.ics'].map((s) => `/embed/${goal.token}${s}`);
+    const tagsAt = async (iso: string) => {
+      clock = new Date(iso);
+      return Promise.all(paths.map(async (p) => String((await get(p)).headers.etag)));
+    };
+    const onTrack = await tagsAt('2030-01-14T15:00:00.000Z');
+    expect(await tagsAt('2030-01-14T16:00:00.000Z')).toEqual(onTrack); // exactly 24 h left: still on_track
+    const dueSoon = await tagsAt('2030-01-14T16:00:01.000Z');
+    expect(await tagsAt('2030-01-15T15:59:59.000Z')).toEqual(dueSoon);
+    const overdue = await tagsAt('2030-01-15T16:00:00.000Z');
+    expect(await tagsAt('2030-02-01T00:00:00.000Z')).toEqual(overdue);
+    for (const i of paths.keys()) {
+      expect(new Set([onTrack[i], dueSoon[i], overdue[i]]).size).toBe(3);
+    }
+    // A client holding the on_track tag gets the new state, not a 304.
+    for (const [i, p] of paths.entries()) {
+      const r = await get(p, { 'if-none-match': onTrack[i]! });
+      expect({ p, status: r.status }).toEqual({ p, status: 200 });
+    }
+    expect(json(await get(`/embed/${goal.token}.json`)).state).toBe('overdue');
+  });
+
+  test('untracking alone (no version bump) changes the ETag of every form', async () => {
+    const goal = await newGoal();
+    const paths = ['', '.json', '.svg', '/shields.json', '.ics'].map((s) => `/embed/${goal.token}${s}`);
+    const before = await Promise.all(paths.map(async (p) => String((await get(p)).headers.etag)));
+    await t.db.updateTable('repositories').set({ tracked: false }).where('id', '=', REPO.id).execute();
+    for (const [i, p] of paths.entries()) {
+      const r = await get(p, { 'if-none-match': before[i]! });
+      expect({ p, status: r.status }).toEqual({ p, status: 200 });
+    }
+    expect(json(await get(`/embed/${goal.token}.json`)).tracked).toBe(false);
+  });
+
   test('an untracked repository: new ETag, the page says so, the JSON has tracked:false', async () => {
     const { token } = await newGoal();
     const page = await get(`/embed/${token}`);
@@ -404,14 +488,18 @@ describe('the ETag follows what is shown', () => {
 
   test('a renamed repository shows its new name and links', async () => {
     const { token } = await newGoal();
-    const before = await get(`/embed/${token}`);
+    const paths = ['', '.json', '.ics'].map((s) => `/embed/${token}${s}`);
+    const before = await Promise.all(paths.map(async (p) => String((await get(p)).headers.etag)));
+    // Only the repository's name changes: the goal's version does not move.
     await t.db.updateTable('repositories').set({ full_name: 'octo-org/app-renamed' }).where('id', '=', REPO.id).execute();
     const body = json(await get(`/embed/${token}.json`));
     expect(body.repo).toBe('octo-org/app-renamed');
     expect(body.issue_url).toBe('https://github.com/octo-org/app-renamed/issues/12');
-    // Even without a version bump, the page's bytes changed, and so did its ETag.
-    const page = await get(`/embed/${token}`, { 'if-none-match': String(before.headers.etag) });
-    expect(page.status).toBe(200);
+    for (const [i, p] of paths.entries()) {
+      const r = await get(p, { 'if-none-match': before[i]! });
+      expect({ p, status: r.status }).toEqual({ p, status: 200 });
+    }
+    const page = await get(`/embed/${token}`);
     expect(page.body).toContain('octo-org/app-renamed#12');
   });
 });

@@ -113,6 +113,14 @@ describe('renderPage: safety', () => {
     expect(bodyA).not.toMatch(/https?:/);
     expect(bodyA).not.toMatch(/eval|new Function|document\.write/);
   });
+
+  test('the script reads the clock afresh: it polls right after load, never from the HTTP cache', () => {
+    // A 304 can serve the page with an old `now`; the first poll (not 30 s later) corrects it.
+    expect(PAGE_SCRIPT.split('\n').at(-2)).toBe('tick();when(0);poll();');
+    const fetches = [...PAGE_SCRIPT.matchAll(/fetch\(([^)]*)\)/g)].map((m) => m[1]);
+    expect(fetches).toEqual(["url,{cache:'no-store',credentials:'omit',headers:{accept:'application/json'}}"]);
+    expect(PAGE_SCRIPT).toContain('skew=Date.parse(j.now)-Date.now()');
+  });
 });
 
 describe('renderPage: content', () => {
