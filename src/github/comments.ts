@@ -21,7 +21,9 @@ export interface Notice {
  * looks for the marker on the issue before posting, in case the earlier attempt posted
  * and died before recording it. A per-key lock keeps replicas from racing.
  */
-export async function postOnce(db: Db, octokit: Octokit, n: Notice): Promise<'posted' | 'already-posted'> {
+export type PostResult = 'posted' | 'already-posted' | 'undeliverable';
+
+export async function postOnce(db: Db, octokit: Octokit, n: Notice): Promise<PostResult> {
   const inserted = await db
     .insertInto('notices')
     .values({ key: n.key, goal_id: n.goalId ?? null, repo_id: n.repoId, issue_number: n.issueNumber })
@@ -34,22 +36,42 @@ export async function postOnce(db: Db, octokit: Octokit, n: Notice): Promise<'po
     const row = await trx.selectFrom('notices').select(['posted_at', 'created_at']).where('key', '=', n.key).executeTakeFirstOrThrow();
     if (row.posted_at) return 'already-posted';
     const tag = marker(n.key);
-    if (!inserted) {
-      const found = await findMarkedComment(octokit, n, tag, row.created_at);
-      if (found) {
-        await trx.updateTable('notices').set({ posted_at: sql`now()`, comment_id: found }).where('key', '=', n.key).execute();
-        return 'already-posted';
+    try {
+      if (!inserted) {
+        const found = await findMarkedComment(octokit, n, tag, row.created_at);
+        if (found) {
+          await trx.updateTable('notices').set({ posted_at: sql`now()`, comment_id: found }).where('key', '=', n.key).execute();
+          return 'already-posted';
+        }
       }
+      const { data } = await octokit.rest.issues.createComment({
+        owner: n.owner,
+        repo: n.repo,
+        issue_number: n.issueNumber,
+        body: `${n.body}\n\n${tag}`,
+      });
+      await trx.updateTable('notices').set({ posted_at: sql`now()`, comment_id: data.id }).where('key', '=', n.key).execute();
+    } catch (err) {
+      if (!isPermanent(err)) throw err;
+      // Retrying for days would not bring a deleted issue back: settle the notice, unposted.
+      await trx.updateTable('notices').set({ posted_at: sql`now()` }).where('key', '=', n.key).execute();
+      return 'undeliverable';
     }
-    const { data } = await octokit.rest.issues.createComment({
-      owner: n.owner,
-      repo: n.repo,
-      issue_number: n.issueNumber,
-      body: `${n.body}\n\n${tag}`,
-    });
-    await trx.updateTable('notices').set({ posted_at: sql`now()`, comment_id: data.id }).where('key', '=', n.key).execute();
     return 'posted';
   });
+}
+
+/**
+ * GitHub refusals no retry will change: the issue or repository is gone (404, 410), the
+ * issue is locked or the repository archived (403 that is not a rate limit), or the
+ * comment itself is refused (422). Everything else (5xx, rate limits, network) is retried.
+ */
+export function isPermanent(err: unknown): boolean {
+  const status = httpStatus(err);
+  if (status === 404 || status === 410 || status === 422) return true;
+  if (status !== 403) return false;
+  const headers = (err as { response?: { headers?: Record<string, string | undefined> } }).response?.headers ?? {};
+  return headers['x-ratelimit-remaining'] !== '0' && headers['retry-after'] === undefined;
 }
 
 async function findMarkedComment(octokit: Octokit, n: Notice, tag: string, since: Date): Promise<number | undefined> {

@@ -45,7 +45,7 @@ export async function handleCommand(
 
   const parts = outcomes.map((o) => o.reply);
   if (!config.ok) parts.push(configErrors(config.errors));
-  await postOnce(deps.db, octokit, {
+  const posted = await postOnce(deps.db, octokit, {
     key: `reply:${delivery.id}`,
     repoId: p.repository.id,
     owner,
@@ -56,5 +56,7 @@ export async function handleCommand(
   const where = { owner, repo, issueNumber: p.issue.number, commentId: p.comment?.id };
   if (outcomes.some((o) => o.ok)) await react(octokit, where, '+1');
   if (outcomes.some((o) => !o.ok)) await react(octokit, where, 'confused');
-  log.info({ deliveryId: delivery.id, carriedOut: outcomes.filter((o) => o.ok).length, refused: outcomes.filter((o) => !o.ok).length }, 'commands answered');
+  const counts = { carriedOut: outcomes.filter((o) => o.ok).length, refused: outcomes.filter((o) => !o.ok).length };
+  if (posted === 'undeliverable') log.warn({ deliveryId: delivery.id, ...counts }, 'commands carried out, but GitHub refuses the reply for good (issue gone or locked)');
+  else log.info({ deliveryId: delivery.id, ...counts }, 'commands answered');
 }

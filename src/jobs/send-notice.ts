@@ -32,5 +32,5 @@ export async function sendNotice(deps: WorkerDeps, job: NoticeJob): Promise<void
     issueNumber: goal.issueNumber,
     body,
   });
-  deps.log.info({ goalId: goal.id, notice: job.kind, result }, 'notice');
+  deps.log[result === 'undeliverable' ? 'warn' : 'info']({ goalId: goal.id, notice: job.kind, result }, 'notice');
 }
