@@ -4,6 +4,9 @@ export async function withTimeout<T>(p: Promise<T>, ms: number, message = `no an
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(message)), ms);
   });
+  // Once timed out nobody awaits `p`: its late rejection must not become an unhandled
+  // rejection (which ends a Node process), so it is observed here too.
+  p.catch(() => {});
   try {
     return await Promise.race([p, timeout]);
   } finally {

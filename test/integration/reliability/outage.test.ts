@@ -249,7 +249,7 @@ describe('the jobs of a dead process', () => {
       stopped = true;
       letGo();
       await runner.stop();
-      await handle.pool.end();
+      await handle.close(); // waits for the failed attempt to be recorded, then ends the pool
     };
     try {
       const id = await app.probot
@@ -287,7 +287,6 @@ describe('the jobs of a dead process', () => {
       expect(await releaseJobsOfDeadProcesses(t.db)).toEqual([]);
     } finally {
       await runner.stop();
-      await handle.pool.end(); // the worker used the pool directly: Kysely's destroy() would not end it
       await handle.close();
     }
     await until(async () => (await sessionsOf(processId)) === 0);
