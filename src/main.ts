@@ -58,6 +58,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // A stray rejection (a library's unawaited bookkeeping during a database blip, say) is a
+  // bug to log, not a reason to drop every request and job in flight.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
 
   let databaseUrl = env.databaseUrl;
   if (!databaseUrl) {
