@@ -75,6 +75,7 @@ export interface WorkerProcessesTable {
   worker_id: string;
   process_id: string;
   created_at: DefaultTimestamp;
+  seen_at: DefaultTimestamp;
 }
 
 export interface Database {

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_init.js';
 import * as m0002 from './0002_worker_processes.js';
+import * as m0003 from './0003_worker_heartbeat.js';
 
 /**
  * Listed by hand rather than read from the folder: the same list works from
@@ -10,4 +11,5 @@ import * as m0002 from './0002_worker_processes.js';
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
   '0002_worker_processes': m0002,
+  '0003_worker_heartbeat': m0003,
 };

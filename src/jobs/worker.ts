@@ -19,13 +19,16 @@ export async function startWorker(
   opts: { concurrency: number; pollInterval?: number; reapEveryMs?: number },
 ): Promise<Runner> {
   const events = new EventEmitter();
-  trackWorkers(events, deps.db, (err) => deps.log.warn({ err }, 'could not record worker'));
-  const reap = () =>
-    releaseJobsOfDeadProcesses(deps.db)
+  const tracking = trackWorkers(events, deps.db, (err) => deps.log.warn({ err }, 'could not record worker'));
+  // Beat, then look for peers that have stopped beating and lost their sessions.
+  const beatAndReap = () =>
+    tracking
+      .heartbeat()
+      .then(() => releaseJobsOfDeadProcesses(deps.db))
       .then((dead) => dead.length && deps.log.warn({ workers: dead }, 'released jobs of workers whose process died'))
       .catch((err) => deps.log.warn({ err }, 'could not check for dead workers'));
-  await reap();
-  const timer = setInterval(reap, opts.reapEveryMs ?? 15_000).unref();
+  await beatAndReap();
+  const timer = setInterval(beatAndReap, opts.reapEveryMs ?? 5_000).unref();
   const runner = await run({
     pgPool: pool,
     events,

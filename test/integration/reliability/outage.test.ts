@@ -191,9 +191,10 @@ describe('the jobs of a dead process', () => {
     const livePool = openDatabase(t.url, { max: 1, applicationName: applicationName(live) });
     const client = await livePool.pool.connect(); // the live process' session (graphile-worker's LISTEN in real life)
     try {
+      const silent = sql<Date>`now() - interval '1 minute'`; // neither has beaten for a minute
       await t.db.insertInto('worker_processes').values([
-        { worker_id: 'worker-dead', process_id: dead },
-        { worker_id: 'worker-live', process_id: live },
+        { worker_id: 'worker-dead', process_id: dead, seen_at: silent },
+        { worker_id: 'worker-live', process_id: live, seen_at: silent },
       ]).execute();
       await lockedJob('job-dead', 'worker-dead');
       await lockedJob('job-live', 'worker-live');
@@ -217,6 +218,15 @@ describe('the jobs of a dead process', () => {
     await until(async () => (await sessionsOf(live)) === 0);
     expect(await releaseJobsOfDeadProcesses(t.db)).toEqual(['worker-live']);
     expect(await lockedBy('job-live')).toBeNull();
+  });
+
+  test('a process with no session that beat recently (reconnecting after a database restart) keeps its jobs', async () => {
+    await t.db.insertInto('worker_processes').values({ worker_id: 'worker-blip', process_id: 'b11b00000001' }).execute(); // seen now
+    await lockedJob('job-blip', 'worker-blip');
+    expect(await releaseJobsOfDeadProcesses(t.db)).toEqual([]);
+    expect(await lockedBy('job-blip')).toBe('worker-blip');
+    await t.db.updateTable('worker_processes').set({ seen_at: sql<Date>`now() - interval '21 seconds'` }).where('worker_id', '=', 'worker-blip').execute();
+    expect(await releaseJobsOfDeadProcesses(t.db)).toEqual(['worker-blip']);
   });
 
   test('a lock whose owner no process registered is released only after the grace period', async () => {
@@ -265,7 +275,7 @@ describe('the jobs of a dead process', () => {
       expect(await releaseJobsOfDeadProcesses(t.db)).toEqual([]);
 
       // ...which now dies (as far as the database can tell: no session of it is left).
-      await t.db.updateTable('worker_processes').set({ process_id: 'gone00000000' }).where('process_id', '=', processId).execute();
+      await t.db.updateTable('worker_processes').set({ process_id: 'gone00000000', seen_at: sql<Date>`now() - interval '1 minute'` }).where('process_id', '=', processId).execute();
       expect(await releaseJobsOfDeadProcesses(t.db)).toContain(owner);
       expect((await jobs())[0]).toMatchObject({ locked_by: null, attempts: 1 });
 
@@ -290,6 +300,9 @@ describe('the jobs of a dead process', () => {
       await handle.close();
     }
     await until(async () => (await sessionsOf(processId)) === 0);
+    // Its last beat is recent, so it is not dead yet; once silent for long enough, it is.
+    expect(await releaseJobsOfDeadProcesses(t.db)).toEqual([]);
+    await t.db.updateTable('worker_processes').set({ seen_at: sql<Date>`now() - interval '1 minute'` }).where('process_id', '=', processId).execute();
     // Jobs are locked by the pool (graphile-worker 0.17): its id must be among those released.
     const released = await releaseJobsOfDeadProcesses(t.db);
     expect(released.some((id) => id.startsWith('pool-'))).toBe(true);
