@@ -1,25 +1,17 @@
 import type { Context } from 'probot';
 import { sql } from 'kysely';
-import { touchGoalsOfRepos, upsertRepository } from '../goals/store.js';
+import { upsertRepository } from '../goals/store.js';
 import type { EventDeps } from './deps.js';
 
 /**
  * Installation lifecycle: these only change our own rows (no GitHub call), so they are
- * applied right in the handler. Goals stay readable; untracked repositories are left alone
- * by every job.
+ * applied right in the handler. Goals stay readable (the embeds say "no longer tracked");
+ * every job leaves untracked repositories alone.
  */
 export function onInstallationGone({ db }: EventDeps) {
   return async (context: Context<'installation.deleted' | 'installation.suspend'>) => {
     const installationId = context.payload.installation.id;
-    await db.transaction().execute(async (trx) => {
-      const repos = await trx
-        .updateTable('repositories')
-        .set({ tracked: false, updated_at: sql`now()` })
-        .where('installation_id', '=', installationId)
-        .returning('id')
-        .execute();
-      await touchGoalsOfRepos(trx, repos.map((r) => Number(r.id)));
-    });
+    await db.updateTable('repositories').set({ tracked: false, updated_at: sql`now()` }).where('installation_id', '=', installationId).execute();
     context.log.info({ deliveryId: context.id, installationId, action: context.payload.action }, 'installation no longer tracked');
   };
 }
@@ -28,16 +20,10 @@ export function onInstallationBack({ db }: EventDeps) {
   return async (context: Context<'installation.unsuspend' | 'installation.created'>) => {
     const { installation, repositories } = context.payload;
     await db.transaction().execute(async (trx) => {
-      const known = await trx
-        .updateTable('repositories')
-        .set({ tracked: true, updated_at: sql`now()` })
-        .where('installation_id', '=', installation.id)
-        .returning('id')
-        .execute();
+      await trx.updateTable('repositories').set({ tracked: true, updated_at: sql`now()` }).where('installation_id', '=', installation.id).execute();
       for (const r of repositories ?? []) {
         await upsertRepository(trx, { id: r.id, installationId: installation.id, fullName: r.full_name }, { track: true });
       }
-      await touchGoalsOfRepos(trx, [...known.map((r) => Number(r.id)), ...(repositories ?? []).map((r) => r.id)]);
     });
     context.log.info({ deliveryId: context.id, installationId: installation.id }, 'installation tracked');
   };
@@ -54,7 +40,6 @@ export function onRepositoriesChanged({ db }: EventDeps) {
       if (removed.length > 0) {
         await trx.updateTable('repositories').set({ tracked: false, updated_at: sql`now()` }).where('id', 'in', removed).execute();
       }
-      await touchGoalsOfRepos(trx, [...repositories_added.map((r) => r.id), ...removed]);
     });
     context.log.info(
       { deliveryId: context.id, added: repositories_added.length, removed: repositories_removed.length },
@@ -67,19 +52,14 @@ export function onRepositoriesChanged({ db }: EventDeps) {
 export function onRepositoryMoved({ db }: EventDeps) {
   return async (context: Context<'repository.renamed' | 'repository.transferred'>) => {
     const { repository } = context.payload;
-    const result = await db
-      .updateTable('repositories')
-      .set({ full_name: repository.full_name, updated_at: sql`now()` })
-      .where('id', '=', repository.id)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) > 0) await touchGoalsOfRepos(db, [repository.id]);
+    await db.updateTable('repositories').set({ full_name: repository.full_name, updated_at: sql`now()` }).where('id', '=', repository.id).execute();
     context.log.info({ deliveryId: context.id, repo: repository.full_name }, 'repository renamed or transferred');
   };
 }
 
 export function onRepositoryDeleted({ db }: EventDeps) {
   return async (context: Context<'repository.deleted'>) => {
-    await db.updateTable('repositories').set({ tracked: false }).where('id', '=', context.payload.repository.id).execute();
-    await touchGoalsOfRepos(db, [context.payload.repository.id]);
+    await db.updateTable('repositories').set({ tracked: false, updated_at: sql`now()` }).where('id', '=', context.payload.repository.id).execute();
+    context.log.info({ deliveryId: context.id, repo: context.payload.repository.full_name }, 'repository deleted');
   };
 }

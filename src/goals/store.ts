@@ -194,9 +194,3 @@ export async function upsertRepository(q: Q, repo: RepoRef, opts: { track?: bool
     )
     .execute();
 }
-
-/** The embed's ETag moves when the goal or its repository changes. */
-export async function touchGoalsOfRepos(q: Q, repoIds: number[]): Promise<void> {
-  if (repoIds.length === 0) return;
-  await q.updateTable('goals').set({ version: sql`version + 1`, updated_at: sql`now()` }).where('repo_id', 'in', repoIds).execute();
-}
