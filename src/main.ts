@@ -32,8 +32,8 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  // Handlers first: a SIGTERM while the database or the server is still starting must
-  // still stop what has started (an embedded postgres left running blocks the next start).
+  // Handlers first: a SIGTERM during start-up stops whatever has started by then. (An
+  // embedded postgres caught mid-start is left to the next start's orphan check.)
   const running: Running = {};
   let stopping = false;
   const shutdown = async (signal: string) => {

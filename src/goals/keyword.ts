@@ -32,10 +32,6 @@ export function keywordError(keyword: string): string | null {
   return null;
 }
 
-export function isValidKeyword(keyword: string): boolean {
-  return keywordError(keyword) === null;
-}
-
 /** Lowercases A–Z only, so indices are unchanged and no Unicode folding creates matches. */
 export function asciiLower(s: string): string {
   return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());

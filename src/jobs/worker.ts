@@ -11,7 +11,7 @@ import { cleanupDeliveries } from './cleanup.js';
 /**
  * The job runner (graphile-worker on the same PostgreSQL): LISTEN/NOTIFY picks jobs up at
  * once, SKIP LOCKED keeps replicas from taking the same job, failed jobs come back with
- * exponential backoff (max_attempts 25, about three days), delayed jobs wait for run_at.
+ * exponential backoff (max_attempts 25, about four days in all), delayed jobs wait for run_at.
  */
 export async function startWorker(
   deps: WorkerDeps,

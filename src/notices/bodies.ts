@@ -1,6 +1,7 @@
 import type { Goal } from '../goals/types.js';
 import { goalState } from '../goals/state.js';
-import { code, formatDeadline, humanDuration, inert, relative } from './text.js';
+import { longDuration } from '../embed/format.js'; // the same words as the countdown page
+import { code, formatDeadline, inert, relative } from './text.js';
 
 /** Comment bodies (pure). The hidden marker is added by the poster, not here. */
 
@@ -80,7 +81,7 @@ export function cancelledReply(goal: Goal): string {
 export function completedNotice(goal: Goal, githubUrl: string): string {
   const at = goal.completedAt ?? new Date();
   const diff = goal.dueAt.getTime() - at.getTime();
-  const timing = Math.abs(diff) < 60_000 ? 'right on time' : diff > 0 ? `${humanDuration(diff)} early` : `${humanDuration(diff)} late`;
+  const timing = Math.abs(diff) < 60_000 ? 'right on time' : diff > 0 ? `${longDuration(diff)} early` : `${longDuration(diff)} late`;
   let how = '';
   if (goal.completedVia === 'commit' && goal.completedSha) {
     const url = `${githubUrl}/${goal.repoFullName}/commit/${goal.completedSha}`;

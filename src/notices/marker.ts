@@ -4,5 +4,5 @@
  * we build, so the HTML comment cannot be closed early.
  */
 export function marker(key: string): string {
-  return `<!-- gitdone:${key.replace(/--/g, '-')} -->`;
+  return `<!-- gitdone:${key.replace(/-{2,}/g, '-')} -->`;
 }

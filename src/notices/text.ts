@@ -35,20 +35,3 @@ export function formatDeadline(at: Date, zone: string): string {
 export function relative(at: Date, now: Date): string {
   return DateTime.fromJSDate(at).setLocale(LOCALE).toRelative({ base: DateTime.fromJSDate(now) }) ?? '';
 }
-
-/** A rounded human duration: "2 days", "3 hours", "12 minutes", "less than a minute". */
-export function humanDuration(ms: number): string {
-  const abs = Math.abs(ms);
-  const units: Array<[number, string]> = [
-    [86_400_000, 'day'],
-    [3_600_000, 'hour'],
-    [60_000, 'minute'],
-  ];
-  for (const [size, name] of units) {
-    if (abs >= size) {
-      const n = Math.round(abs / size);
-      return `${n} ${name}${n === 1 ? '' : 's'}`;
-    }
-  }
-  return 'less than a minute';
-}

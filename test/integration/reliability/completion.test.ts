@@ -259,11 +259,11 @@ describe('/deadline done and the completion notice', () => {
 
   test('the commit notice says how early, links the commit and names the author; posted once however often its job runs', async () => {
     const gh = mockGitHub();
-    const g = await goal('early-1', { when: 'in 2 days' });
+    const g = await goal('early-1', { when: 'in 2 days' }); // done a moment later: 1 day and 23+ hours early
     await pushed(push({ commits: [{ message: 'early-1 done', id: sha(0xabc0123), username: 'bob' }] }));
     const notices = () => gh.comments.filter((c) => c.body.includes(`<!-- gitdone:goal:${g.id}:completed -->`));
     expect(notices()).toHaveLength(1);
-    expect(notices()[0]!.body).toContain(`completed 2 days early by [\`${sha(0xabc0123).slice(0, 7)}\`](https://github.com/octo/app/commit/${sha(0xabc0123)}) from bob`);
+    expect(notices()[0]!.body).toContain(`completed 1 day early by [\`${sha(0xabc0123).slice(0, 7)}\`](https://github.com/octo/app/commit/${sha(0xabc0123)}) from bob`);
 
     const job: NoticeJob = { goalId: String(g.id), kind: 'completed', dueAt: g.due_at.toISOString() };
     await sendNotice(app.deps, job);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { formatDeadline, humanDuration, inert, relative } from '../../../src/notices/text.js';
+import { formatDeadline, inert, relative } from '../../../src/notices/text.js';
 import { marker } from '../../../src/notices/marker.js';
 
 describe('inert: user text echoed into a comment', () => {
@@ -22,17 +22,6 @@ describe('time words', () => {
     expect(formatDeadline(new Date('2030-01-15T16:00:00Z'), 'Europe/Berlin')).toBe('Tuesday, 15 January 2030 at 17:00 (Europe/Berlin, UTC+01:00)');
     expect(formatDeadline(new Date('2030-07-15T16:00:00Z'), 'America/New_York')).toBe('Monday, 15 July 2030 at 12:00 EDT (America/New_York, UTC-04:00)');
     expect(formatDeadline(new Date('2030-07-15T16:00:00Z'), 'UTC')).toBe('Monday, 15 July 2030 at 16:00 UTC');
-  });
-
-  test.each([
-    [0, 'less than a minute'],
-    [59_000, 'less than a minute'],
-    [60_000, '1 minute'],
-    [3 * 3_600_000, '3 hours'],
-    [-2 * 86_400_000, '2 days'],
-    [36 * 3_600_000, '2 days'],
-  ])('humanDuration(%d) = %s', (ms, words) => {
-    expect(humanDuration(ms)).toBe(words);
   });
 
   test('relative', () => {
