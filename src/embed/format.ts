@@ -2,9 +2,11 @@
  * Pure helpers shared by the embed renderers: cleaning user text, escaping it for each
  * output context, and wording durations and deadlines. No I/O, no clock.
  */
+import { isValidZone } from '../commands/when.js';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Half of a surrogate pair with no partner: not valid text in any output. */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 /** Bidi embeddings, overrides and isolates: harmless inside <bdi>, harmful where nothing isolates them. */
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/g;
 
@@ -91,13 +93,9 @@ export function clockParts(ms: number): Array<[string, string]> {
   return out;
 }
 
+/** The goal's zone, or UTC should a stored zone ever stop being known (an old tz database). */
 function validZone(tz: string): string {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-    return tz;
-  } catch {
-    return 'UTC';
-  }
+  return isValidZone(tz) ? tz : 'UTC';
 }
 
 // Building an Intl.DateTimeFormat costs far more than using one; embeds are rendered

@@ -1,5 +1,5 @@
 import type { GoalView } from './view.js';
-import { longDuration, zonedDeadline } from './format.js';
+import { LONE_SURROGATE, longDuration, zonedDeadline } from './format.js';
 
 const CRLF = '\r\n';
 const MAX_OCTETS = 75;
@@ -12,7 +12,7 @@ const MAX_OCTETS = 75;
 export function escapeIcsText(s: string): string {
   return s
     .replace(/\r\n?/g, '\n')
-    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    .replace(LONE_SURROGATE, '\ufffd')
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/\t/g, ' ')
     .replace(/[\\;,\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
