@@ -15,6 +15,9 @@ export interface RepoConfig {
 export const PERMISSIONS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** More reminders than this per goal are refused by the schema (and never planned). */
+export const MAX_REMINDERS = 10;
+
 export const DEFAULT_CONFIG: RepoConfig = {
   timezone: 'UTC',
   branches: [],
@@ -43,7 +46,7 @@ const fields = {
   permission: z.enum(['triage', 'write', 'maintain', 'admin']),
   reminders: z
     .array(duration)
-    .max(10)
+    .max(MAX_REMINDERS)
     .transform((ms) => [...new Set(ms)].sort((a, b) => b - a)),
   complete_on_close: z.boolean(),
 } satisfies { [K in keyof RepoConfig]: z.ZodType<RepoConfig[K], unknown> };

@@ -21,9 +21,7 @@ export async function enqueue(
   )`.execute(q);
 }
 
-/** Drops pending jobs whose key starts with `prefix` (a running one finishes and sees the new state). */
-export async function dequeueByPrefix(q: Q, prefix: string): Promise<void> {
-  await sql`select graphile_worker.remove_job(key) from graphile_worker.jobs
-            where key like ${prefix.replace(/[\\%_]/g, '\\$&') + '%'}`.execute(q);
+/** Drops the pending jobs with these keys (a running one finishes and sees the new state). */
+export async function dequeue(q: Q, keys: string[]): Promise<void> {
+  await sql`select graphile_worker.remove_job(k) from unnest(${keys}::text[]) as k`.execute(q);
 }
-

@@ -93,7 +93,7 @@ describe('planning', () => {
     const g = await goal('rem-1');
     const jobs = await jobsOf(g.id);
     expect(jobs.map((j) => [j.key, j.run_at.toISOString()])).toEqual([
-      [`goal:${g.id}:reminder:${24 * H}`, '2030-01-14T17:00:00.000Z'],
+      [`goal:${g.id}:reminder:0`, '2030-01-14T17:00:00.000Z'],
       [`goal:${g.id}:overdue`, DUE],
     ]);
     await runJobs();
@@ -114,8 +114,8 @@ describe('planning', () => {
     const gh = mockGitHub({ config: 'reminders: [24h, 1h]\n' });
     const g = await goal('rem-2');
     expect((await jobsOf(g.id)).map((j) => [j.key, j.run_at.toISOString()])).toEqual([
-      [`goal:${g.id}:reminder:${24 * H}`, '2030-01-14T17:00:00.000Z'],
-      [`goal:${g.id}:reminder:${H}`, '2030-01-15T16:00:00.000Z'],
+      [`goal:${g.id}:reminder:0`, '2030-01-14T17:00:00.000Z'],
+      [`goal:${g.id}:reminder:1`, '2030-01-15T16:00:00.000Z'],
       [`goal:${g.id}:overdue`, DUE],
     ]);
     clock = new Date('2030-01-15T16:00:00.000Z');
@@ -136,7 +136,7 @@ describe('planning', () => {
     const gh = mockGitHub({ config: 'reminders: [24h, 1h]\n' });
     clock = new Date('2030-01-15T10:00:00.000Z'); // 7 h before the deadline
     const g = await goal('rem-4');
-    expect((await jobsOf(g.id)).map((j) => j.key)).toEqual([`goal:${g.id}:reminder:${H}`, `goal:${g.id}:overdue`]);
+    expect((await jobsOf(g.id)).map((j) => j.key)).toEqual([`goal:${g.id}:reminder:1`, `goal:${g.id}:overdue`]);
     await runJobs();
     expect(count(gh, ':reminder:')).toBe(0);
   });
@@ -173,7 +173,7 @@ describe('changes re-plan or drop notices', () => {
     expect((await t.db.selectFrom('goals').select('due_at').where('id', '=', g.id).executeTakeFirstOrThrow()).due_at.toISOString()).toBe(NEW_DUE);
     const after = await jobsOf(g.id);
     expect(after.map((j) => [j.key, j.run_at.toISOString(), j.payload.dueAt])).toEqual([
-      [`goal:${g.id}:reminder:${24 * H}`, '2030-01-19T17:00:00.000Z', NEW_DUE],
+      [`goal:${g.id}:reminder:0`, '2030-01-19T17:00:00.000Z', NEW_DUE],
       [`goal:${g.id}:overdue`, NEW_DUE, NEW_DUE],
     ]);
     expect(after.map((j) => j.run_at.toISOString())).not.toContain(before[0]!.run_at.toISOString());
