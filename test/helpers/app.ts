@@ -1,3 +1,5 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
+import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { runOnce } from 'graphile-worker';
 import { gitdone } from '../../src/app.js';
@@ -5,7 +7,7 @@ import { createMetrics } from '../../src/http/metrics.js';
 import type { WorkerDeps } from '../../src/jobs/deps.js';
 import { taskList, workerLogger } from '../../src/jobs/worker.js';
 import type { Octokit } from '../../src/github/octokit.js';
-import type { TestDatabase } from './database.js';
+import { clearData, createTestDatabase, type TestDatabase } from './database.js';
 import { capturingLog } from './log.js';
 import { testPrivateKey } from './keys.js';
 
@@ -64,4 +66,32 @@ export async function createTestApp(t: TestDatabase, opts: { now?: () => Date } 
       throw new Error('jobs still locked 2 s after runOnce');
     },
   };
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/**
+ * The hooks every integration test file wants: a fresh database and app for the file,
+ * nock closed to the network, and a clean slate (tables, queue, logs, mocks) per test.
+ * `ready` hands the database and app to the file once they exist.
+ */
+export function useTestApp(opts: { now?: () => Date }, ready: (env: { t: TestDatabase; app: TestApp }) => void): void {
+  let t: TestDatabase | undefined;
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    app = await createTestApp(t, opts);
+    nock.disableNetConnect();
+    ready({ t, app });
+  });
+  afterAll(async () => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    await t?.close();
+  });
+  beforeEach(async () => {
+    await clearData(t!);
+    app!.logs.length = 0;
+  });
+  afterEach(() => nock.cleanAll());
 }

@@ -1,26 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import nock from 'nock';
-import { clearData, createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { createTestApp, PUBLIC_URL } from '../helpers/app.js';
+import { describe, expect, test } from '@jest/globals';
+import type { TestDatabase } from '../helpers/database.js';
+import { PUBLIC_URL, useTestApp, type TestApp } from '../helpers/app.js';
 import { mockGitHub } from '../helpers/github.js';
 import { deliveryId, issueComment, push } from '../fixtures/payloads.js';
 
 let t: TestDatabase;
-let app: Awaited<ReturnType<typeof createTestApp>>;
+let app: TestApp;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  app = await createTestApp(t);
-  nock.disableNetConnect();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await t.close();
-});
-beforeEach(async () => {
-  await clearData(t);
-});
-afterEach(() => nock.cleanAll());
+useTestApp({}, (env) => ({ t, app } = env));
 
 const comment = (body: string, extra: Partial<Parameters<typeof issueComment>[0]> = {}) =>
   app.probot.receive({ id: deliveryId(), name: 'issue_comment', payload: issueComment({ body, ...extra }) as never });

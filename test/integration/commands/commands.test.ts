@@ -1,26 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import nock from 'nock';
-import { clearData, createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { createTestApp } from '../../helpers/app.js';
+import type { TestDatabase } from '../../helpers/database.js';
+import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { mockGitHub } from '../../helpers/github.js';
 import { deliveryId, issueComment, issueOpened } from '../../fixtures/payloads.js';
 
 let t: TestDatabase;
-let app: Awaited<ReturnType<typeof createTestApp>>;
+let app: TestApp;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  app = await createTestApp(t);
-  nock.disableNetConnect();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await t.close();
-});
-beforeEach(async () => {
-  await clearData(t);
-});
-afterEach(() => nock.cleanAll());
+useTestApp({}, (env) => ({ t, app } = env));
 
 async function say(body: string, extra: Partial<Parameters<typeof issueComment>[0]> = {}) {
   await app.probot.receive({ id: deliveryId(), name: 'issue_comment', payload: issueComment({ body, ...extra }) as never });

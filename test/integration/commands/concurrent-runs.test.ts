@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import nock from 'nock';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { createTestApp } from '../../helpers/app.js';
+import { expect, test } from '@jest/globals';
+import type { TestDatabase } from '../../helpers/database.js';
+import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { mockGitHub } from '../../helpers/github.js';
 import { runCommands, type CommandContext } from '../../../src/commands/run.js';
 import { DEFAULT_CONFIG } from '../../../src/repo-config.js';
@@ -9,17 +8,8 @@ import { upsertRepository } from '../../../src/goals/store.js';
 import { REPO } from '../../fixtures/payloads.js';
 
 let t: TestDatabase;
-let app: Awaited<ReturnType<typeof createTestApp>>;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  app = await createTestApp(t);
-  nock.disableNetConnect();
-});
-afterAll(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  await t.close();
-});
+let app: TestApp;
+useTestApp({}, (env) => ({ t, app } = env));
 
 test('two attempts of one delivery at once carry each line out once and agree on the outcome', async () => {
   mockGitHub();

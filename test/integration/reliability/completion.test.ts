@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 import { sql } from 'kysely';
 import nock from 'nock';
-import { clearData, createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { createTestApp } from '../../helpers/app.js';
+import type { TestDatabase } from '../../helpers/database.js';
+import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
 import { deliveryId, issueClosed, issueComment, pullRequestClosed, push } from '../../fixtures/payloads.js';
 import { enqueue } from '../../../src/jobs/enqueue.js';
@@ -12,23 +12,13 @@ import { sendNotice } from '../../../src/jobs/send-notice.js';
 /** SPEC §3: what completes a goal, what does not, and the notice that says so (once). */
 
 let t: TestDatabase;
-let app: Awaited<ReturnType<typeof createTestApp>>;
+let app: TestApp;
 let clock = new Date();
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  app = await createTestApp(t, { now: () => clock });
-  nock.disableNetConnect();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await t.close();
-});
+useTestApp({ now: () => clock }, (env) => ({ t, app } = env));
 beforeEach(async () => {
   clock = new Date();
-  await clearData(t);
 });
-afterEach(() => nock.cleanAll());
 
 const runJobs = () => app.runJobs();
 

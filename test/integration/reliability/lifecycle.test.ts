@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 import { sql } from 'kysely';
 import nock from 'nock';
-import { clearData, createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { createTestApp } from '../../helpers/app.js';
+import type { TestDatabase } from '../../helpers/database.js';
+import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
 import { deliveryId, INSTALLATION, issueComment, push, REPO } from '../../fixtures/payloads.js';
 import { findByToken } from '../../../src/goals/store.js';
@@ -14,7 +14,7 @@ import { findByToken } from '../../../src/goals/store.js';
  */
 
 let t: TestDatabase;
-let app: Awaited<ReturnType<typeof createTestApp>>;
+let app: TestApp;
 let clock: Date;
 
 const OTHER_REPO = { ...REPO, id: 4343, name: 'lib', full_name: 'octo/lib' }; // same installation
@@ -22,21 +22,10 @@ const FOREIGN_REPO = { ...REPO, id: 5454, name: 'tool', full_name: 'elsewhere/to
 const FOREIGN_INSTALLATION = { id: 88 };
 const DUE = '2030-01-15T17:00:00.000Z';
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  app = await createTestApp(t, { now: () => clock });
-  nock.disableNetConnect();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await t.close();
-});
+useTestApp({ now: () => clock }, (env) => ({ t, app } = env));
 beforeEach(async () => {
   clock = new Date('2030-01-10T12:00:00.000Z');
-  app.logs.length = 0;
-  await clearData(t);
 });
-afterEach(() => nock.cleanAll());
 
 const runJobs = () => app.runJobs();
 

@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 import { sql } from 'kysely';
 import nock from 'nock';
-import { clearData, createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { createTestApp } from '../../helpers/app.js';
+import type { TestDatabase } from '../../helpers/database.js';
+import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
 import { deliveryId, issueComment } from '../../fixtures/payloads.js';
 import { openDatabase } from '../../../src/db/database.js';
@@ -13,24 +13,13 @@ import { startWorker } from '../../../src/jobs/worker.js';
 /** DESIGN "The flow": GitHub failing, jobs retried, given up loudly, and dead workers' jobs released. */
 
 let t: TestDatabase;
-let app: Awaited<ReturnType<typeof createTestApp>>;
+let app: TestApp;
 let clock: Date;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  app = await createTestApp(t, { now: () => clock });
-  nock.disableNetConnect();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await t.close();
-});
+useTestApp({ now: () => clock }, (env) => ({ t, app } = env));
 beforeEach(async () => {
   clock = new Date('2030-01-10T12:00:00.000Z');
-  app.logs.length = 0;
-  await clearData(t);
 });
-afterEach(() => nock.cleanAll());
 
 const runJobs = () => app.runJobs();
 

@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 import { runOnce } from 'graphile-worker';
 import { sql } from 'kysely';
 import nock from 'nock';
-import { clearData, createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { createTestApp } from '../../helpers/app.js';
+import type { TestDatabase } from '../../helpers/database.js';
+import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
 import { deliveryId, issueComment, push } from '../../fixtures/payloads.js';
 import { openDatabase } from '../../../src/db/database.js';
@@ -20,27 +20,17 @@ import { marker } from '../../../src/notices/marker.js';
  */
 
 let t: TestDatabase;
-let app: Awaited<ReturnType<typeof createTestApp>>;
+let app: TestApp;
 let clock: Date;
 
 const T0 = new Date('2030-01-10T12:00:00.000Z');
 const DUE = '2030-01-15T17:00:00.000Z';
 const H = 3600_000;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  app = await createTestApp(t, { now: () => clock });
-  nock.disableNetConnect();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await t.close();
-});
+useTestApp({ now: () => clock }, (env) => ({ t, app } = env));
 beforeEach(async () => {
   clock = T0;
-  await clearData(t);
 });
-afterEach(() => nock.cleanAll());
 
 const runJobs = () => app.runJobs();
 

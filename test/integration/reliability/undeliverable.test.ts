@@ -1,26 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import nock from 'nock';
-import { clearData, createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { createTestApp } from '../../helpers/app.js';
+import type { TestDatabase } from '../../helpers/database.js';
+import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
 import { deliveryId, issueComment } from '../../fixtures/payloads.js';
 
 let t: TestDatabase;
-let app: Awaited<ReturnType<typeof createTestApp>>;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  app = await createTestApp(t);
-  nock.disableNetConnect();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await t.close();
-});
-beforeEach(async () => {
-  await clearData(t);
-  app.logs.length = 0;
-});
-afterEach(() => nock.cleanAll());
+let app: TestApp;
+useTestApp({}, (env) => ({ t, app } = env));
 
 test.each([
   ['the issue is gone', 404, {}],
