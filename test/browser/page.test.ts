@@ -12,6 +12,7 @@ import { chromium, type Browser, type BrowserContext, type Frame, type Page } fr
 import type { Goal } from '../../src/goals/types.js';
 import { PAGE_SCRIPT_HASH, renderPage, type PageTheme } from '../../src/embed/page.js';
 import { toView } from '../../src/embed/view.js';
+import { goal } from '../unit/embed/fixtures.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -31,32 +32,16 @@ const serverNow = (): Date => new Date(Date.now() + SKEW_MS);
 
 function makeGoal(over: Partial<Goal> = {}): Goal {
   const now = serverNow();
-  return {
-    id: 'g1',
+  return goal({
     token: 'tok123',
-    repoId: 1,
-    installationId: 1,
-    repoFullName: 'octo/app',
-    tracked: true,
-    issueNumber: 12,
-    isPullRequest: false,
     title: 'Ship the public beta to everyone',
     keyword: 'ship-beta',
     // 2 days, 5 hours, 7 minutes ahead of the server's clock.
     dueAt: new Date(now.getTime() + ((2 * 24 + 5) * 60 + 7) * 60_000),
-    timezone: 'Europe/Berlin',
-    status: 'active',
-    createdBy: 'octocat',
     createdAt: new Date(now.getTime() - 86_400_000),
     updatedAt: now,
-    version: 1,
-    completedAt: null,
-    completedVia: null,
-    completedSha: null,
-    completedAuthor: null,
-    cancelledAt: null,
     ...over,
-  };
+  });
 }
 
 interface Served {
