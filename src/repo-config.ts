@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeZone } from './commands/when.js';
+import { quote } from './markdown/inert.js';
 
 /** `.github/gitdone.yml` (SPEC §5). */
 export interface RepoConfig {
@@ -29,7 +30,7 @@ export const DEFAULT_CONFIG: RepoConfig = {
 const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const ms = parseDuration(v);
   if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 24h, 90m, 2d or 1w` });
+    ctx.addIssue({ code: 'custom', message: `${quote(String(v), { max: 40 })} is not a duration like 24h, 90m, 2d or 1w` });
     return z.NEVER;
   }
   return ms;
@@ -39,7 +40,7 @@ const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
 const fields = {
   timezone: z.string().transform((v, ctx) => {
     const zone = normalizeZone(v); // "europe/berlin" → "Europe/Berlin", for display
-    if (!zone) ctx.addIssue({ code: 'custom', message: `"${v}" is not an IANA time zone like Europe/Berlin` });
+    if (!zone) ctx.addIssue({ code: 'custom', message: `${quote(v, { max: 40 })} is not an IANA time zone like Europe/Berlin` });
     return zone ?? v;
   }),
   branches: z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (typeof v === 'string' ? [v] : v)),
@@ -66,6 +67,18 @@ const WHEN_INVALID_WORDS: Record<keyof RepoConfig, string> = {
 
 export type ConfigResult = { ok: true; config: RepoConfig } | { ok: false; config: RepoConfig; errors: string[] };
 
+/** A file with a thousand mistakes is reported by its first few: the reply must stay readable and bounded. */
+export const MAX_CONFIG_ERRORS = 10;
+
+/**
+ * The file could not be read or parsed at all (a YAML syntax error, a 403, a broken
+ * `_extends`): nothing in it can be trusted, so every setting takes its fallback,
+ * `permission` included (`admin`), and `reason` tells the reader why.
+ */
+export function unreadableConfig(reason: string): ConfigResult {
+  return { ok: false, config: WHEN_INVALID, errors: [`${reason} Every setting uses its fallback until it is fixed, so only admins can run commands.`] };
+}
+
 /**
  * Validates what `context.config()` read, setting by setting: a valid setting is kept, an
  * invalid one falls back (to its default, or `admin` for `permission`) with a readable message.
@@ -73,7 +86,7 @@ export type ConfigResult = { ok: true; config: RepoConfig } | { ok: false; confi
 export function parseRepoConfig(raw: unknown): ConfigResult {
   if (raw === null || raw === undefined) return { ok: true, config: DEFAULT_CONFIG };
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, config: WHEN_INVALID, errors: ['the file must be a YAML mapping like `timezone: Europe/Berlin`'] };
+    return unreadableConfig('The file must be a YAML mapping like `timezone: Europe/Berlin`.');
   }
   const input = raw as Record<string, unknown>;
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
@@ -85,8 +98,11 @@ export function parseRepoConfig(raw: unknown): ConfigResult {
       config[key] = result.data;
     } else {
       config[key] = WHEN_INVALID[key];
-      errors.push(...result.error.issues.map((i) => `\`${[key, ...i.path].join('.')}\`: ${i.message} (using ${WHEN_INVALID_WORDS[key]})`));
+      errors.push(...result.error.issues.map((i) => `${quote([key, ...i.path].join('.'), { max: 40 })}: ${i.message} (using ${WHEN_INVALID_WORDS[key]})`));
     }
+  }
+  if (errors.length > MAX_CONFIG_ERRORS) {
+    errors.splice(MAX_CONFIG_ERRORS, errors.length, `…and ${errors.length - MAX_CONFIG_ERRORS} more problems.`);
   }
   return errors.length ? { ok: false, config: config as unknown as RepoConfig, errors } : { ok: true, config: config as unknown as RepoConfig };
 }

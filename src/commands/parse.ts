@@ -12,6 +12,7 @@
  * - it is not inside a multi-line HTML comment (`<!-- … -->`, as issue templates use).
  */
 import { asciiLower, keywordError } from '../goals/keyword.js';
+import { quote } from '../markdown/inert.js';
 import { normalizeZone } from './when.js';
 
 export type Command =
@@ -28,9 +29,13 @@ export type Command =
   | { kind: 'cancel'; keyword?: string }
   | { kind: 'done'; keyword?: string };
 
+/**
+ * A refused line still says which command it looked like (`kind`): a command that needs a
+ * permission is checked for it before its words are echoed back in a refusal.
+ */
 export type CommandLine =
   | { line: number; source: string; ok: true; command: Command }
-  | { line: number; source: string; ok: false; error: string; usage: string };
+  | { line: number; source: string; ok: false; kind: Command['kind']; error: string; usage: string };
 
 export const USAGE: Record<Command['kind'], string> = {
   create: '/deadline <when> [<title>] [keyword=<keyword>] [tz=<IANA zone>]',
@@ -99,7 +104,7 @@ function readOptions(words: readonly string[]): Options {
       if (!value) return { error: '`tz=` needs an IANA zone, for example `tz=Europe/Berlin`.' };
       const zone = normalizeZone(value);
       if (!zone) {
-        return { error: `Unknown time zone "${value}": use an IANA name such as \`tz=Europe/Berlin\`, \`tz=America/New_York\` or \`tz=UTC\`.` };
+        return { error: `Unknown time zone ${quote(value)}: use an IANA name such as \`tz=Europe/Berlin\`, \`tz=America/New_York\` or \`tz=UTC\`.` };
       }
       out.tz = zone;
     }
@@ -107,10 +112,10 @@ function readOptions(words: readonly string[]): Options {
   return out;
 }
 
-type LineResult = { ok: true; command: Command } | { ok: false; error: string; usage: string };
+type LineResult = { ok: true; command: Command } | { ok: false; kind: Command['kind']; error: string; usage: string };
 
 function fail(error: string, kind: Command['kind']): LineResult {
-  return { ok: false, error, usage: USAGE[kind] };
+  return { ok: false, kind, error, usage: USAGE[kind] };
 }
 
 /** Reads what follows `/deadline` on one line. */
@@ -132,7 +137,7 @@ export function parseCommandText(afterDeadline: string): LineResult {
       mistaken === 'create'
         ? `to create a goal, start with the date: \`${USAGE.create}\`.`
         : `did you mean \`${USAGE[mistaken]}\`?`;
-    return fail(`Unknown subcommand "${first}": ${hint}`, mistaken);
+    return fail(`Unknown subcommand ${quote(first ?? '')}: ${hint}`, mistaken);
   }
   if ('error' in opts) return fail(opts.error, kind);
   const rest = sub ? opts.words.slice(1) : opts.words;
@@ -144,7 +149,7 @@ export function parseCommandText(afterDeadline: string): LineResult {
     case 'cancel':
     case 'done': {
       if (rest.length > 1) {
-        return fail(`\`${kind}\` takes one keyword, got "${rest.join(' ')}".`, kind);
+        return fail(`\`${kind}\` takes one keyword, got ${quote(rest.join(' '))}.`, kind);
       }
       // `done ship-v1!`: sentence punctuation that no keyword contains is dropped.
       const positional = rest[0]?.replace(/[!?,;]+$/, '');
@@ -152,7 +157,7 @@ export function parseCommandText(afterDeadline: string): LineResult {
         const err = keywordError(positional);
         if (err) return fail(err, kind);
         if (opts.keyword !== undefined && asciiLower(opts.keyword) !== asciiLower(positional)) {
-          return fail(`Two different keywords given: "${positional}" and "${opts.keyword}".`, kind);
+          return fail(`Two different keywords given: ${quote(positional)} and ${quote(opts.keyword)}.`, kind);
         }
       }
       const keyword = positional ?? opts.keyword;
@@ -187,7 +192,9 @@ export function parseCommandText(afterDeadline: string): LineResult {
  */
 export function parseCommands(body: string): CommandLine[] {
   const out: CommandLine[] = [];
-  const lines = body.split(/\r\n|\r|\n/);
+  // U+2028/U+2029 are not line breaks in Markdown (GitHub shows one line), but `.` and `$`
+  // in the patterns below would stop at them: read them as the spaces they look like.
+  const lines = body.replace(/[\u2028\u2029]/g, ' ').split(/\r\n|\r|\n/);
   let fence: { char: string; length: number } | null = null;
   let inHtmlComment = false;
 

@@ -18,6 +18,7 @@
 import * as chrono from 'chrono-node';
 import type { ParsedResult } from 'chrono-node';
 import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
+import { quote } from '../markdown/inert.js';
 
 export type WhenResult =
   | { ok: true; dueAt: Date; rest: string; matched: string; dateOnly: boolean }
@@ -79,11 +80,10 @@ function fmtUtc(d: Date): string {
 }
 
 function unreadable(text: string, detail?: string): WhenResult {
-  const shown = text.length > 60 ? text.slice(0, 57) + '…' : text;
   const why = detail ? `${detail}. ` : '';
   return {
     ok: false,
-    error: `Could not read a date at the start of "${shown}". ${why}Put the date first, for example: ${EXAMPLES_TEXT}.`,
+    error: `Could not read a date at the start of ${quote(text, { max: 60 })}. ${why}Put the date first, for example: ${EXAMPLES_TEXT}.`,
   };
 }
 
@@ -189,7 +189,7 @@ function finish(dueAt: Date, matched: string, restRaw: string, dateOnly: boolean
   const rest = restRaw.replace(LEADING_SEPARATORS, '').trim();
   if (TIME_LIKE.test(rest)) {
     const shown = /^(?:at\s+)?\S+/i.exec(rest)?.[0] ?? rest;
-    return unreadable(`${matched} ${rest}`, `"${shown}" does not look like a valid time`);
+    return unreadable(`${matched} ${rest}`, `${quote(shown)} does not look like a valid time`);
   }
   return { ok: true, dueAt, rest, matched, dateOnly };
 }
@@ -232,10 +232,10 @@ function parseIso(text: string, opts: { now: Date; zone: string }): WhenResult {
   };
   const dateStr = `${y}-${mo}-${d}`;
   if (!DateTime.fromObject({ year: wall.year, month: wall.month, day: wall.day }, { zone: 'UTC' }).isValid) {
-    return unreadable(text, `${dateStr} is not a date on the calendar`);
+    return unreadable(text, `${quote(dateStr)} is not a date on the calendar`);
   }
   if (wall.hour > 23 || wall.minute > 59 || wall.second > 59) {
-    return unreadable(text, `${all.trim()} is not a valid time of day (00:00–23:59)`);
+    return unreadable(text, `${quote(all.trim())} is not a valid time of day (00:00–23:59)`);
   }
   let rest = text.slice(all.length);
   let matched = all;
@@ -243,7 +243,7 @@ function parseIso(text: string, opts: { now: Date; zone: string }): WhenResult {
   let offset: number | null = null;
   if (off !== undefined) {
     offset = parseOffset(off);
-    if (Number.isNaN(offset)) return unreadable(text, `"${off}" is not a valid UTC offset`);
+    if (Number.isNaN(offset)) return unreadable(text, `${quote(off)} is not a valid UTC offset`);
   }
   if (dateOnly) {
     // `2030-01-15 5pm`, `2030-01-15 at 17:30 UTC`: a date, then a time chrono can read.
@@ -261,7 +261,7 @@ function parseIso(text: string, opts: { now: Date; zone: string }): WhenResult {
     }
   }
   const dueAt = instantIn(wall, opts.zone, offset);
-  if (!dueAt) return unreadable(text, `${matched.trim()} is not a valid date and time`);
+  if (!dueAt) return unreadable(text, `${quote(matched.trim())} is not a valid date and time`);
   return finish(dueAt, matched.trim(), rest, dateOnly);
 }
 
@@ -275,7 +275,7 @@ function ambiguousSlashDate(r: ParsedResult): string | null {
   const year = m[4] ?? String(r.start.get('year') ?? '');
   const y = year.length === 2 ? `20${year}` : year;
   const p = (n: number): string => String(n).padStart(2, '0');
-  return `"${m[0]}" could be ${y}-${p(a)}-${p(b)} or ${y}-${p(b)}-${p(a)}; write it as yyyy-mm-dd`;
+  return `${quote(m[0])} could be ${y}-${p(a)}-${p(b)} or ${y}-${p(b)}-${p(a)}; write it as yyyy-mm-dd`;
 }
 
 function parseNatural(text: string, opts: { now: Date; zone: string }): WhenResult {
@@ -294,8 +294,8 @@ function parseNatural(text: string, opts: { now: Date; zone: string }): WhenResu
   if (!r || r.index !== 0) return unreadable(text);
   const after = text.charAt(r.text.length);
   if (after && WORD_CHAR.test(after)) return unreadable(text);
-  if (r.end) return unreadable(text, `"${r.text}" is a range; give one moment`);
-  if (PAST_WORDS.test(r.text)) return unreadable(text, `"${r.text}" refers to the past`);
+  if (r.end) return unreadable(text, `${quote(r.text)} is a range; give one moment`);
+  if (PAST_WORDS.test(r.text)) return unreadable(text, `${quote(r.text)} refers to the past`);
   const ambiguous = ambiguousSlashDate(r);
   if (ambiguous) return unreadable(text, ambiguous);
 
@@ -303,7 +303,7 @@ function parseNatural(text: string, opts: { now: Date; zone: string }): WhenResu
   const tags = r.tags();
   const relative = tags.has('result/relativeDate');
   if (!relative && s.isCertain('month') && !s.isCertain('day')) {
-    return unreadable(text, `"${r.text}" names a month but not a day`);
+    return unreadable(text, `${quote(r.text)} names a month but not a day`);
   }
   const get = (c: 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'millisecond'): number => s.get(c) ?? 0;
   let wall: Wall = {
@@ -335,7 +335,7 @@ function parseNatural(text: string, opts: { now: Date; zone: string }): WhenResu
   }
   const offset = s.isCertain('timezoneOffset') ? s.get('timezoneOffset') : null;
   const dueAt = instantIn(wall, opts.zone, offset);
-  if (!dueAt) return unreadable(text, `"${r.text}" is not a valid date`);
+  if (!dueAt) return unreadable(text, `${quote(r.text)} is not a valid date`);
   return finish(dueAt, r.text, text.slice(r.text.length), !hasTime);
 }
 
@@ -348,7 +348,7 @@ function parseNatural(text: string, opts: { now: Date; zone: string }): WhenResu
 export function parseWhen(text: string, opts: { now: Date; zone: string }): WhenResult {
   try {
     if (!isValidZone(opts.zone)) {
-      return { ok: false, error: `Unknown time zone "${opts.zone}": use an IANA name such as Europe/Berlin, America/New_York or UTC.` };
+      return { ok: false, error: `Unknown time zone ${quote(opts.zone)}: use an IANA name such as Europe/Berlin, America/New_York or UTC.` };
     }
     if (Number.isNaN(opts.now.getTime())) return { ok: false, error: 'Invalid reference time.' };
     const src = text.trim();

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { marker } from '../notices/marker.js';
-import { httpStatus, type Octokit } from './octokit.js';
+import { httpStatus, isPermanent } from './errors.js';
+import type { Octokit } from './octokit.js';
 
 export interface Notice {
   /** Names the goal and the event, e.g. `goal:12:overdue:2030-01-15T17:00:00.000Z`. */
@@ -59,19 +60,6 @@ export async function postOnce(db: Db, octokit: Octokit, n: Notice): Promise<Pos
     }
     return 'posted';
   });
-}
-
-/**
- * GitHub refusals no retry will change: the issue or repository is gone (404, 410), the
- * issue is locked or the repository archived (403 that is not a rate limit), or the
- * comment itself is refused (422). Everything else (5xx, rate limits, network) is retried.
- */
-export function isPermanent(err: unknown): boolean {
-  const status = httpStatus(err);
-  if (status === 404 || status === 410 || status === 422) return true;
-  if (status !== 403) return false;
-  const headers = (err as { response?: { headers?: Record<string, string | undefined> } }).response?.headers ?? {};
-  return headers['x-ratelimit-remaining'] !== '0' && headers['retry-after'] === undefined;
 }
 
 async function findMarkedComment(octokit: Octokit, n: Notice, tag: string, since: Date): Promise<number | undefined> {

@@ -1,5 +1,6 @@
 import type { PushedCommit } from '../goals/match.js';
-import { httpStatus, type Octokit } from './octokit.js';
+import { httpStatus } from './errors.js';
+import type { Octokit } from './octokit.js';
 
 /** GitHub lists at most this many commits in a push payload. */
 export const PUSH_PAYLOAD_LIMIT = 2048;

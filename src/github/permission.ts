@@ -1,5 +1,6 @@
 import { PERMISSIONS, type Permission } from '../repo-config.js';
-import { httpStatus, type Octokit } from './octokit.js';
+import { httpStatus } from './errors.js';
+import type { Octokit } from './octokit.js';
 
 /**
  * The user's role on the repository, from the collaborator-permission API: `role_name`

@@ -8,6 +8,7 @@
  * the occurrence is skipped first, so `ship-v1.` and `(ship-v1):` match but `ship-v1.2`,
  * `ship-v1-beta`, `ship-v10` and `preship-v1`/`pre-ship-v1` do not.
  */
+import { quote } from '../markdown/inert.js';
 
 export const KEYWORD_MIN = 2;
 export const KEYWORD_MAX = 64;
@@ -20,15 +21,15 @@ const BAD_CHAR = /[^A-Za-z0-9_.#/:-]/u;
 /** SPEC: 2–64 chars of letters, digits and -_.#/: , no spaces; null = valid. */
 export function keywordError(keyword: string): string | null {
   if (keyword.length === 0) return 'The keyword is empty.';
-  if (/\s/u.test(keyword)) return `The keyword "${keyword}" contains a space; use - or _ instead.`;
+  if (/\s/u.test(keyword)) return `The keyword ${quote(keyword)} contains a space; use - or _ instead.`;
   const bad = BAD_CHAR.exec(keyword);
   if (bad) {
-    return `The keyword "${keyword}" contains "${bad[0]}"; only letters a–z, digits and - _ . # / : are allowed.`;
+    return `The keyword ${quote(keyword)} contains ${quote(bad[0])}; only letters a–z, digits and \`- _ . # / :\` are allowed.`;
   }
   const len = keyword.length;
-  if (len < KEYWORD_MIN) return `The keyword "${keyword}" is too short: at least ${KEYWORD_MIN} characters.`;
+  if (len < KEYWORD_MIN) return `The keyword ${quote(keyword)} is too short: at least ${KEYWORD_MIN} characters.`;
   if (len > KEYWORD_MAX) return `The keyword is too long (${len} characters): at most ${KEYWORD_MAX}.`;
-  if (!/[A-Za-z0-9]/.test(keyword)) return `The keyword "${keyword}" needs at least one letter or digit.`;
+  if (!/[A-Za-z0-9]/.test(keyword)) return `The keyword ${quote(keyword)} needs at least one letter or digit.`;
   return null;
 }
 

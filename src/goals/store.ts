@@ -68,13 +68,60 @@ export async function goalsOfIssue(q: Q, repoId: number, issueNumber: number): P
   return rows.map((r) => toGoal(r as Row));
 }
 
+/** Every active goal of a repository (for matching a push against all their keywords). */
 export async function activeGoalsOfRepo(q: Q, repoId: number): Promise<Goal[]> {
   const rows = await selectGoals(q)
     .where('goals.repo_id', '=', repoId)
     .where('goals.status', '=', 'active')
     .orderBy('goals.due_at')
+    .orderBy('goals.id')
     .execute();
   return rows.map((r) => toGoal(r as Row));
+}
+
+/**
+ * A page of goals and how many there are in all, so that a reply shows a bounded number
+ * of rows whatever a repository holds: the issue's goals (any status) or the repository's
+ * active ones, by due time.
+ */
+export async function listGoals(
+  q: Q,
+  where: { repoId: number; issueNumber?: number; activeOnly: boolean },
+  limit: number,
+): Promise<{ goals: Goal[]; total: number }> {
+  let query = selectGoals(q).where('goals.repo_id', '=', where.repoId);
+  if (where.issueNumber !== undefined) query = query.where('goals.issue_number', '=', where.issueNumber);
+  if (where.activeOnly) query = query.where('goals.status', '=', 'active');
+  const rows = await query
+    .select(sql<number>`count(*) over ()`.as('total'))
+    .orderBy('goals.due_at')
+    .orderBy('goals.id')
+    .limit(limit)
+    .execute();
+  return { goals: rows.map((r) => toGoal(r as unknown as Row)), total: Number(rows[0]?.total ?? 0) };
+}
+
+/** The active goal with this keyword (case-insensitively, as the unique index compares). */
+export async function findActiveByKeyword(q: Q, repoId: number, keyword: string): Promise<Goal | undefined> {
+  const row = await selectGoals(q)
+    .where('goals.repo_id', '=', repoId)
+    .where('goals.status', '=', 'active')
+    .where(sql<string>`lower(goals.keyword)`, '=', keyword.toLowerCase())
+    .executeTakeFirst();
+  return row && toGoal(row as Row);
+}
+
+/** Active keywords that a derived `base`, `base-2`, `base-3`… could collide with. */
+export async function activeKeywordsLike(q: Q, repoId: number, base: string): Promise<string[]> {
+  const lower = base.toLowerCase();
+  const rows = await q
+    .selectFrom('goals')
+    .select('keyword')
+    .where('repo_id', '=', repoId)
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb(sql<string>`lower(keyword)`, '=', lower), eb(sql<string>`left(lower(keyword), ${lower.length + 1})`, '=', `${lower}-`)]))
+    .execute();
+  return rows.map((r) => r.keyword);
 }
 
 export async function hasActiveGoals(q: Q, repoId: number, issueNumber?: number): Promise<boolean> {

@@ -1,13 +1,32 @@
 import type { Goal } from '../goals/types.js';
 import { goalState } from '../goals/state.js';
 import { longDuration } from '../embed/format.js'; // the same words as the countdown page
-import { code, formatDeadline, inert, relative } from './text.js';
+import { quote } from '../markdown/inert.js';
+import { code, formatDeadline, relative } from './text.js';
 
-/** Comment bodies (pure). The hidden marker is added by the poster, not here. */
+/**
+ * Comment bodies (pure). The hidden marker is added by the poster, not here. Every word a
+ * user wrote (titles, commit authors, echoed commands) goes through `quote`: it is shown,
+ * never live (SPEC §2).
+ */
 
 export interface Links {
   publicUrl: string;
   githubUrl: string;
+}
+
+/** A goal title is at most 200 characters (SPEC §1): shown whole where the goal is the subject. */
+const TITLE_MAX = 200;
+/** In a list, titles are cut so that 50 rows stay small. */
+const LIST_TITLE_MAX = 60;
+/** `list` shows at most this many goals, then "…and N more" (SPEC §2). */
+export const LIST_MAX = 50;
+
+const title = (goal: Pick<Goal, 'title'>) => quote(goal.title, { max: TITLE_MAX });
+
+/** A GitHub login as a mention; anything that is not plainly a login is only shown. */
+export function mention(login: string): string {
+  return /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(login) ? `@${login}` : quote(login);
 }
 
 export function embedUrl(goal: Pick<Goal, 'token'>, publicUrl: string): string {
@@ -20,15 +39,16 @@ export function badgeMarkdown(goal: Pick<Goal, 'token'>, publicUrl: string): str
 }
 
 function branchesText(branches: string[], defaultBranch: string | null): string {
-  if (branches.length === 0) return defaultBranch ? code(defaultBranch) : 'the default branch';
+  if (branches.length === 0) return defaultBranch ? quote(defaultBranch) : 'the default branch';
   if (branches.includes('*')) return 'any branch';
-  return branches.map(code).join(', ');
+  const shown = branches.slice(0, 5).map((b) => quote(b, { max: 40 })).join(', ');
+  return branches.length > 5 ? `${shown} and ${branches.length - 5} more` : shown;
 }
 
 export function createdReply(goal: Goal, opts: Links & { now: Date; branches: string[]; defaultBranch: string | null }): string {
   const url = embedUrl(goal, opts.publicUrl);
   return [
-    `⏳ **Deadline set: ${inert(goal.title)}**`,
+    `⏳ **Deadline set:** ${title(goal)}`,
     '',
     `- **Due:** ${formatDeadline(goal.dueAt, goal.timezone)} — ${relative(goal.dueAt, opts.now)}`,
     `- **Done when** a commit whose message contains ${code(goal.keyword)} reaches ${branchesText(opts.branches, opts.defaultBranch)}, ` +
@@ -49,32 +69,38 @@ export function createdReply(goal: Goal, opts: Links & { now: Date; branches: st
   ].join('\n');
 }
 
-export function refusal(source: string, error: string, usage: string): string {
-  return [`😕 I could not carry out \`${source.replace(/`/g, "'").slice(0, 200)}\``, '', error, '', `Usage: \`${usage}\``].join('\n');
+/** `shown` is what the reply says it could not carry out: the user's line (quoted), or only its command. */
+export function refusal(shown: string, error: string, usage: string): string {
+  return [`😕 I could not carry out ${shown}`, '', error, '', `Usage: \`${usage}\``].join('\n');
 }
 
 export function goalLine(goal: Goal, now: Date, publicUrl: string): string {
   const state = goalState(goal, now).replace('_', ' ');
-  return `| [${inert(goal.title)}](${embedUrl(goal, publicUrl)}) | ${code(goal.keyword)} | ${formatDeadline(goal.dueAt, goal.timezone)} | ${state} |`;
+  const shown = quote(goal.title, { max: LIST_TITLE_MAX, inTable: true });
+  return `| [${shown}](${embedUrl(goal, publicUrl)}) | ${code(goal.keyword)} | ${formatDeadline(goal.dueAt, goal.timezone)} | ${state} |`;
 }
 
-export function listReply(goals: Goal[], scope: 'issue' | 'repository', now: Date, publicUrl: string): string {
+/** `goals` holds at most LIST_MAX of the `total` goals there are. */
+export function listReply(goals: Goal[], total: number, scope: 'issue' | 'repository', now: Date, publicUrl: string): string {
   if (goals.length === 0) return 'No active deadlines in this repository. Set one with `/deadline <when> [<title>]`.';
+  const shown = goals.slice(0, LIST_MAX);
+  const more = total - shown.length;
   return [
     scope === 'issue' ? '**Deadlines on this issue**' : '**Active deadlines in this repository**',
     '',
     '| goal | keyword | deadline | state |',
     '|---|---|---|---|',
-    ...goals.map((g) => goalLine(g, now, publicUrl)),
+    ...shown.map((g) => goalLine(g, now, publicUrl)),
+    ...(more > 0 ? ['', `…and ${more} more.`] : []),
   ].join('\n');
 }
 
 export function movedReply(goal: Goal, now: Date): string {
-  return `📅 **${inert(goal.title)}** (${code(goal.keyword)}) now ends ${formatDeadline(goal.dueAt, goal.timezone)} — ${relative(goal.dueAt, now)}.`;
+  return `📅 ${title(goal)} (${code(goal.keyword)}) now ends ${formatDeadline(goal.dueAt, goal.timezone)} — ${relative(goal.dueAt, now)}.`;
 }
 
 export function cancelledReply(goal: Goal): string {
-  return `🚫 **${inert(goal.title)}** (${code(goal.keyword)}) is cancelled. Reminders are off.`;
+  return `🚫 ${title(goal)} (${code(goal.keyword)}) is cancelled. Reminders are off.`;
 }
 
 /** The completion notice (SPEC §3): early or late, and by what. */
@@ -82,28 +108,29 @@ export function completedNotice(goal: Goal, githubUrl: string): string {
   const at = goal.completedAt ?? new Date();
   const diff = goal.dueAt.getTime() - at.getTime();
   const timing = Math.abs(diff) < 60_000 ? 'right on time' : diff > 0 ? `${longDuration(diff)} early` : `${longDuration(diff)} late`;
+  const who = goal.completedAuthor ? quote(goal.completedAuthor, { max: 60 }) : undefined;
   let how = '';
   if (goal.completedVia === 'commit' && goal.completedSha) {
     const url = `${githubUrl}/${goal.repoFullName}/commit/${goal.completedSha}`;
-    how = ` by [\`${goal.completedSha.slice(0, 7)}\`](${url})${goal.completedAuthor ? ` from ${inert(goal.completedAuthor)}` : ''}`;
+    how = ` by [\`${goal.completedSha.slice(0, 7)}\`](${url})${who ? ` from ${who}` : ''}`;
   } else if (goal.completedVia === 'command') {
-    how = goal.completedAuthor ? ` by ${inert(goal.completedAuthor)} with \`/deadline done\`` : ' with `/deadline done`';
+    how = who ? ` by ${who} with \`/deadline done\`` : ' with `/deadline done`';
   } else if (goal.completedVia === 'close') {
     how = goal.isPullRequest ? ' when this pull request was merged' : ' when this issue was closed';
   }
-  return `✅ **${inert(goal.title)}** (${code(goal.keyword)}) completed ${timing}${how}.`;
+  return `✅ ${title(goal)} (${code(goal.keyword)}) completed ${timing}${how}.`;
 }
 
 export function reminderNotice(goal: Goal, now: Date, publicUrl: string): string {
   return (
-    `⏰ @${goal.createdBy} **${inert(goal.title)}** is due ${relative(goal.dueAt, now)}: ${formatDeadline(goal.dueAt, goal.timezone)}. ` +
+    `⏰ ${mention(goal.createdBy)} ${title(goal)} is due ${relative(goal.dueAt, now)}: ${formatDeadline(goal.dueAt, goal.timezone)}. ` +
     `Push a commit with ${code(goal.keyword)} or say \`/deadline done ${goal.keyword}\`. Countdown: ${embedUrl(goal, publicUrl)}`
   );
 }
 
 export function overdueNotice(goal: Goal, publicUrl: string): string {
   return (
-    `⌛ @${goal.createdBy} the deadline for **${inert(goal.title)}** (${code(goal.keyword)}) has passed. ` +
+    `⌛ ${mention(goal.createdBy)} the deadline for ${title(goal)} (${code(goal.keyword)}) has passed. ` +
     `It can still be completed; move it with \`/deadline move ${goal.keyword} <when>\`. Countdown: ${embedUrl(goal, publicUrl)}`
   );
 }

@@ -3,20 +3,6 @@ import { DateTime } from 'luxon';
 // Comments are written in English whatever the server's LANG (luxon would follow it).
 const LOCALE = 'en';
 
-/**
- * User text echoed into a comment, made inert: no mentions (`@user`, `@org/team`), no
- * HTML, no Markdown that could turn into links, images, code spans or headings.
- */
-export function inert(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&')
-    .replace(/@/g, '@&#8203;'); // a zero-width space after @ keeps GitHub from notifying anyone
-}
-
 /** A keyword shown as code: keywords have no backticks or spaces, so one pair of backticks holds. */
 export function code(keyword: string): string {
   return '`' + keyword.replace(/`/g, '') + '`';

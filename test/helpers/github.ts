@@ -13,7 +13,14 @@ export interface Posted {
  * it per `owner/repo` (for the organisation `.github` repository and `_extends`).
  */
 export function mockGitHub(
-  opts: { role?: string | Record<string, string>; config?: string | null; configs?: Record<string, string>; installationId?: number } = {},
+  opts: {
+    role?: string | Record<string, string>;
+    config?: string | null;
+    configs?: Record<string, string>;
+    /** Answer every config read with this status instead (403: the app may not read contents). */
+    configStatus?: number;
+    installationId?: number;
+  } = {},
 ) {
   const scope = nock(API).persist();
   const comments: Posted[] = [];
@@ -27,6 +34,7 @@ export function mockGitHub(
     return [200, { permission, role_name: role, user: { login: user } }];
   });
   scope.get(/\/repos\/[^/]+\/[^/]+\/contents\/\.github%2Fgitdone\.yml/).reply((uri) => {
+    if (opts.configStatus) return [opts.configStatus, { message: 'Resource not accessible by integration' }];
     const repo = /\/repos\/([^/]+\/[^/]+)\/contents/.exec(uri)![1]!;
     const text = opts.configs ? opts.configs[repo] : repo === 'octo/app' ? opts.config : undefined;
     return text ? [200, text, { 'content-type': 'application/vnd.github.raw; charset=utf-8' }] : [404, { message: 'Not Found' }];

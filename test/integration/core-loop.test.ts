@@ -58,7 +58,7 @@ describe('the core loop', () => {
     expect(goal.completed_at).toBeInstanceOf(Date);
 
     const notice = gh.comments.find((c) => c.body.includes(`gitdone:goal:${goal.id}:completed`));
-    expect(notice?.body).toMatch(/completed \d+ days? early by \[`fffffff`\]\(https:\/\/github.com\/octo\/app\/commit\/f{40}\) from bob/);
+    expect(notice?.body).toMatch(/completed \d+ days? early by \[`fffffff`\]\(https:\/\/github.com\/octo\/app\/commit\/f{40}\) from `bob`/);
   });
 
   test('a push to another branch does not complete', async () => {

@@ -25,7 +25,7 @@ describe('parseRepoConfig', () => {
 
   test.each([
     [{ timezone: 'Mars/Olympus' }, /timezone.*Mars\/Olympus.*using UTC/],
-    [{ reminders: ['soon'] }, /"soon" is not a duration/],
+    [{ reminders: ['soon'] }, /`soon` is not a duration/],
     [{ reminders: '24h' }, /reminders/],
     [{ complete_on_close: 'yes' }, /complete_on_close/],
     [{ branches: [''] }, /branches/],

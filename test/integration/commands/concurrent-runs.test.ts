@@ -31,7 +31,7 @@ test('two attempts of one delivery at once carry each line out once and agree on
   };
   const [a, b] = await Promise.all([runCommands(ctx), runCommands(ctx)]);
   expect(a).toEqual(b);
-  expect(a.every((o) => o.ok)).toBe(true);
+  expect(a.outcomes.every((o) => o.ok)).toBe(true);
   const goals = await t.db.selectFrom('goals').select('keyword').orderBy('keyword').execute();
   expect(goals).toEqual([{ keyword: 'one' }, { keyword: 'two' }]);
 });

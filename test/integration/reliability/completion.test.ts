@@ -233,7 +233,7 @@ describe('/deadline done and the completion notice', () => {
     expect(g.completed_at?.toISOString()).toBe(clock.toISOString());
     const replies = () => gh.comments.filter((c) => c.body.includes(`<!-- gitdone:reply:${id} -->`));
     expect(replies()).toHaveLength(1);
-    expect(replies()[0]!.body).toMatch(/completed 2 days early by alice with `\/deadline done`/);
+    expect(replies()[0]!.body).toMatch(/completed 2 days early by `alice` with `\/deadline done`/);
     expect(gh.reactions).toContainEqual({ commentId: 9100, content: '+1' });
     // No notice job is left for the goal: the reply was the notice.
     const left = await sql<{ key: string }>`select key from graphile_worker.jobs where key like ${`goal:${g.id}:%`}`.execute(t.db);
@@ -253,7 +253,7 @@ describe('/deadline done and the completion notice', () => {
     await pushed(push({ commits: [{ message: 'early-1 done', id: sha(0xabc0123), username: 'bob' }] }));
     const notices = () => gh.comments.filter((c) => c.body.includes(`<!-- gitdone:goal:${g.id}:completed -->`));
     expect(notices()).toHaveLength(1);
-    expect(notices()[0]!.body).toContain(`completed 1 day early by [\`${sha(0xabc0123).slice(0, 7)}\`](https://github.com/octo/app/commit/${sha(0xabc0123)}) from bob`);
+    expect(notices()[0]!.body).toContain(`completed 1 day early by [\`${sha(0xabc0123).slice(0, 7)}\`](https://github.com/octo/app/commit/${sha(0xabc0123)}) from \`bob\``);
 
     const job: NoticeJob = { goalId: String(g.id), kind: 'completed', dueAt: g.due_at.toISOString() };
     await sendNotice(app.deps, job);
@@ -273,6 +273,6 @@ describe('/deadline done and the completion notice', () => {
     const id = 'def1234' + '5'.repeat(33);
     await pushed(push({ commits: [{ message: 'late-1', id, username: 'erin' }] }));
     const notice = gh.comments.find((c) => c.body.includes(`<!-- gitdone:goal:${g.id}:completed -->`));
-    expect(notice?.body).toContain(`completed 3 hours late by [\`def1234\`](https://github.com/octo/app/commit/${id}) from erin`);
+    expect(notice?.body).toContain(`completed 3 hours late by [\`def1234\`](https://github.com/octo/app/commit/${id}) from \`erin\``);
   });
 });

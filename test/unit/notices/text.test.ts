@@ -1,21 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { formatDeadline, inert, relative } from '../../../src/notices/text.js';
+import { formatDeadline, relative } from '../../../src/notices/text.js';
 import { marker } from '../../../src/notices/marker.js';
-
-describe('inert: user text echoed into a comment', () => {
-  test.each([
-    ['@octocat', /^@&#8203;octocat$/],
-    ['@octo/team', /^@&#8203;octo\/team$/],
-    ['<img src=x onerror=alert(1)>', /^&lt;img src=x onerror=alert\\\(1\\\)&gt;$/],
-    ['![x](http://e.vil)', /^\\!\\\[x\\\]\\\(http:\/\/e\\\.vil\\\)$/],
-    ['`code`', /^\\`code\\`$/],
-    ['# heading', /^\\# heading$/],
-    ['line\nbreak', /^line break$/],
-    ['a&b', /^a&amp;b$/],
-  ])('%j', (input, expected) => {
-    expect(inert(input)).toMatch(expected);
-  });
-});
 
 describe('time words', () => {
   test('the deadline in its zone, with the offset', () => {
