@@ -4,42 +4,49 @@ import type { Octokit } from './octokit.js';
 
 /** GitHub lists at most this many commits in a push payload. */
 export const PUSH_PAYLOAD_LIMIT = 2048;
-
-interface PushPayload {
-  before: string;
-  after: string;
-  commits: Array<{ id: string; message: string; author?: { username?: string | null; name?: string | null } | null }>;
-}
+/**
+ * At most this many commits are read through the compare API for one push. A page of the
+ * compare API is parsed on the event loop, so pages stay small (25 commits: a few MB even
+ * with huge messages), and a push that would need more than this is cut short, with a log
+ * line, rather than keep one job reading for minutes.
+ */
+export const COMPARE_MAX_COMMITS = 5000;
+export const COMPARE_PAGE = 25;
 
 /**
- * Every commit of a push, oldest first. The payload's list is used when it is complete;
- * when it looks cut short (GitHub caps it), the compare API is read page by page.
+ * The commits of a push from the compare API, page by page, oldest first. Throws
+ * ComparisonImpossible before the first page when `before` is gone (a force push, garbage
+ * collection): the caller then falls back to the commits the payload listed.
  */
-export async function pushCommits(octokit: Octokit, owner: string, repo: string, push: PushPayload): Promise<PushedCommit[]> {
-  const listed = push.commits.map((c) => ({ id: c.id, message: c.message, author: c.author?.username || c.author?.name || null }));
-  const newBranch = /^0+$/.test(push.before);
-  if (push.commits.length < PUSH_PAYLOAD_LIMIT || newBranch) return listed;
-
-  const commits: PushedCommit[] = [];
+export async function* compareCommitPages(
+  octokit: Octokit,
+  push: { owner: string; repo: string; before: string; after: string },
+  onCap: (read: number, total: number) => void,
+): AsyncGenerator<PushedCommit[]> {
+  let read = 0;
   for (let page = 1; ; page++) {
     let data;
     try {
       ({ data } = await octokit.rest.repos.compareCommitsWithBasehead({
-        owner,
-        repo,
+        owner: push.owner,
+        repo: push.repo,
         basehead: `${push.before}...${push.after}`,
-        per_page: 100,
+        per_page: COMPARE_PAGE,
         page,
       }));
     } catch (err) {
-      // `before` gone (force push, garbage-collected): the listed commits are all we can know.
-      if (httpStatus(err) === 404 || httpStatus(err) === 422) return listed;
+      if (page === 1 && (httpStatus(err) === 404 || httpStatus(err) === 422)) throw new ComparisonImpossible();
       throw err;
     }
-    for (const c of data.commits) {
-      commits.push({ id: c.sha, message: c.commit.message, author: c.author?.login || c.commit.author?.name || null });
+    const commits = data.commits.map((c) => ({ id: c.sha, message: c.commit.message, author: c.author?.login || c.commit.author?.name || null }));
+    read += commits.length;
+    yield commits;
+    if (commits.length === 0 || read >= data.total_commits) return;
+    if (read >= COMPARE_MAX_COMMITS) {
+      onCap(read, data.total_commits);
+      return;
     }
-    if (data.commits.length === 0 || commits.length >= data.total_commits) break;
   }
-  return commits;
 }
+
+export class ComparisonImpossible extends Error {}

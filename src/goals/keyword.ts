@@ -1,12 +1,9 @@
 /**
- * Goal keywords (SPEC §2, §3): validation, derivation from a title, and matching in commit
- * messages. Pure.
+ * Goal keywords (SPEC §2): validation and derivation from a title. Pure. (Finding them in
+ * commit messages is goals/match.ts.)
  *
  * A keyword is 2–64 characters of ASCII letters, digits and `-_.#/:`, with at least one
- * letter or digit. Matching is ASCII case-insensitive and by whole token: the characters
- * around the occurrence must not continue the word. Punctuation from `-.#/:` right next to
- * the occurrence is skipped first, so `ship-v1.` and `(ship-v1):` match but `ship-v1.2`,
- * `ship-v1-beta`, `ship-v10` and `preship-v1`/`pre-ship-v1` do not.
+ * letter or digit.
  */
 import { quote } from '../markdown/inert.js';
 
@@ -73,56 +70,4 @@ export function uniqueKeyword(base: string, taken: ReadonlySet<string>): string 
     const candidate = head + suffix;
     if (!lowerTaken.has(asciiLower(candidate))) return candidate;
   }
-}
-
-const NON_ASCII_WORD = /^[\p{L}\p{N}]$/u;
-
-/** `-` `.` `#` `/` `:` — keyword punctuation that may sit between a keyword and the text around it. */
-function isJoiner(code: number): boolean {
-  return code === 45 || code === 46 || code === 35 || code === 47 || code === 58;
-}
-
-/** A letter or digit (any script) or `_`: continues a word. */
-function isWord(ch: string | undefined): boolean {
-  if (ch === undefined) return false;
-  const c = ch.charCodeAt(0);
-  if (c < 128) return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-  return NON_ASCII_WORD.test(ch);
-}
-
-/**
- * Whether `message` contains `keyword` case-insensitively as a whole token. Plain string
- * search (no RegExp built from the keyword), linear in the message for a given keyword.
- */
-export function messageHasKeyword(message: string, keyword: string): boolean {
-  if (keyword.length === 0 || message.length < keyword.length) return false;
-  const hay = asciiLower(message);
-  const needle = asciiLower(keyword);
-  for (let at = hay.indexOf(needle); at !== -1; at = hay.indexOf(needle, at + 1)) {
-    let left = at - 1;
-    while (left >= 0 && isJoiner(hay.charCodeAt(left))) left--;
-    if (left >= 0 && isWord(charBefore(hay, left + 1))) continue;
-    let right = at + needle.length;
-    while (right < hay.length && isJoiner(hay.charCodeAt(right))) right++;
-    if (right < hay.length && isWord(charAt(hay, right))) continue;
-    return true;
-  }
-  return false;
-}
-
-/** The code point ending just before `index` (handles surrogate pairs). */
-function charBefore(s: string, index: number): string | undefined {
-  if (index <= 0) return undefined;
-  const low = s.charCodeAt(index - 1);
-  if (low >= 0xdc00 && low <= 0xdfff && index >= 2) {
-    const high = s.charCodeAt(index - 2);
-    if (high >= 0xd800 && high <= 0xdbff) return s.slice(index - 2, index);
-  }
-  return s.charAt(index - 1);
-}
-
-/** The code point starting at `index`. */
-function charAt(s: string, index: number): string | undefined {
-  const cp = s.codePointAt(index);
-  return cp === undefined ? undefined : String.fromCodePoint(cp);
 }

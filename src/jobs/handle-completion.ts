@@ -1,15 +1,20 @@
 import type { Logger } from 'probot';
+import { pushCommitsPage } from '../db/deliveries.js';
 import { loadRepoConfig } from '../github/config.js';
-import { pushCommits } from '../github/commits.js';
+import { ComparisonImpossible, compareCommitPages, PUSH_PAYLOAD_LIMIT } from '../github/commits.js';
 import { splitFullName, type Octokit } from '../github/octokit.js';
-import { firstMatches, isTrackedBranch } from '../goals/match.js';
+import { isTrackedBranch, KeywordMatcher, type PushedCommit } from '../goals/match.js';
 import { activeGoalsOfRepo, completeGoal, goalsOfIssue } from '../goals/store.js';
 import type { CompletedVia, Goal } from '../goals/types.js';
 import type { RepoPayload, StoredDelivery, WorkerDeps } from './deps.js';
 import { dropNotices, planCompletedNotice } from './schedule.js';
+import { yielder } from '../util/yield.js';
 
-/** What a push job reads of the payload (pushCommits reads before, after and commits). */
-type PushPayload = RepoPayload & Parameters<typeof pushCommits>[3] & { ref: string };
+/** What a push job reads of the payload (its commits are read in pages). */
+type PushPayload = RepoPayload & { ref: string; before: string; after: string };
+
+/** Commits read from the stored payload at a time. */
+const PAGE = 100;
 
 /** What a close job reads of an issues.closed or pull_request.closed payload. */
 type ClosePayload = RepoPayload & { issue?: { number: number }; pull_request?: { number: number }; sender?: { login: string } };
@@ -27,10 +32,46 @@ export async function handlePush(deps: WorkerDeps, d: StoredDelivery<PushPayload
   }
   const goals = await activeGoalsOfRepo(deps.db, p.repository.id);
   if (goals.length === 0) return;
-  const commits = await pushCommits(octokit, owner, repo, p);
-  for (const { goal, commit } of firstMatches(goals, commits)) {
+  // One pass over the commits against every keyword at once, letting the event loop
+  // breathe every few milliseconds: a push of thousands of long messages stalls nobody.
+  const matcher = new KeywordMatcher(goals);
+  const pause = yielder();
+  read: for await (const page of pushCommits(deps, d, { owner, repo }, octokit, log)) {
+    for (const commit of page) {
+      matcher.add(commit);
+      if (matcher.done) break read;
+      await pause();
+    }
+  }
+  for (const { goal, commit } of matcher.matches()) {
     await complete(deps, goal, { via: 'commit', at: d.receivedAt, sha: commit.id, author: commit.author ?? undefined }, d.id, log);
   }
+}
+
+/**
+ * Every commit of a push, in pages, oldest first: from the stored payload, or from the
+ * compare API when the payload was cut at GitHub's 2,048 (SPEC §3).
+ */
+async function* pushCommits(
+  deps: WorkerDeps,
+  d: StoredDelivery<PushPayload>,
+  where: { owner: string; repo: string },
+  octokit: Octokit,
+  log: Logger,
+): AsyncGenerator<PushedCommit[]> {
+  const { before, after } = d.payload;
+  const newBranch = /^0+$/.test(before);
+  if (d.commitCount >= PUSH_PAYLOAD_LIMIT && !newBranch) {
+    try {
+      yield* compareCommitPages(octokit, { ...where, before, after }, (read, total) =>
+        log.warn({ deliveryId: d.id, read, total }, 'push longer than GitDone reads: only its first commits were matched'),
+      );
+      return;
+    } catch (err) {
+      if (!(err instanceof ComparisonImpossible)) throw err;
+    }
+  }
+  for (let done = 0; done < d.commitCount; done += PAGE) yield await pushCommitsPage(deps.db, d.id, done, PAGE);
 }
 
 /** An issue closed as completed, or a pull request merged, completes its goals unless the config says no. */

@@ -1,28 +1,24 @@
 import { sql } from 'kysely';
+import { loadDelivery } from '../db/deliveries.js';
 import type { WorkerDeps } from './deps.js';
 import { handleCommand } from './handle-command.js';
 import { handleClose, handlePush } from './handle-completion.js';
 
 /** Acts on one recorded webhook delivery. Throwing makes graphile-worker retry it with backoff. */
 export async function processDelivery(deps: WorkerDeps, deliveryId: string): Promise<void> {
-  const row = await deps.db
-    .selectFrom('deliveries')
-    .innerJoin('repositories', 'repositories.id', 'deliveries.repo_id')
-    .select(['deliveries.id', 'deliveries.event', 'deliveries.payload', 'deliveries.received_at', 'deliveries.processed_at', 'repositories.tracked', 'repositories.installation_id'])
-    .where('deliveries.id', '=', deliveryId)
-    .executeTakeFirst();
+  const row = await loadDelivery(deps.db, deliveryId);
   const log = deps.log.child({ deliveryId });
   if (!row) {
     log.warn('delivery not found; nothing to do');
     return;
   }
-  if (row.processed_at) return;
+  if (row.processedAt) return;
   if (!row.tracked) {
     log.info('repository no longer tracked; delivery skipped');
   } else {
-    const octokit = await deps.auth(Number(row.installation_id));
+    const octokit = await deps.auth(row.installationId);
     // The payload is what GitHub sent for row.event (events/record.ts stored it as received).
-    const d = { id: row.id, event: row.event, payload: row.payload as never, receivedAt: row.received_at };
+    const d = { id: row.id, event: row.event, payload: row.payload as never, commitCount: row.commitCount, receivedAt: row.receivedAt };
     switch (row.event) {
       case 'issue_comment.created':
       case 'issues.opened':

@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { REPO, issueComment, push } from '../fixtures/payloads.js';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
 import { killAll, startServer, waitFor, type ServerProcess } from './server.js';
+import { COMPARE_PAGE } from '../../src/github/commits.js';
 
 /**
  * The real process, end to end: signed webhooks over HTTP into `node --import tsx src/main.ts`,
@@ -190,7 +191,7 @@ describe('GitDone as a process, against a fake GitHub', () => {
       );
       expect(done.commit).toMatchObject({ sha: keywordSha, author: 'carol' });
       const pages = gh.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/repos/octo/${repo.name}/compare/`)).map((r) => Number(r.query.page ?? 1));
-      expect(Math.max(...pages)).toBe(Math.ceil(total / 100)); // followed the pages to the end (per_page 100)
+      expect(Math.max(...pages)).toBe(Math.ceil(total / COMPARE_PAGE)); // followed the pages to the end
     },
     TEST_MS,
   );

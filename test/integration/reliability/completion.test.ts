@@ -4,6 +4,7 @@ import nock from 'nock';
 import type { TestDatabase } from '../../helpers/database.js';
 import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
+import { COMPARE_MAX_COMMITS, COMPARE_PAGE } from '../../../src/github/commits.js';
 import { deliveryId, issueClosed, issueComment, pullRequestClosed, push } from '../../fixtures/payloads.js';
 import { enqueue } from '../../../src/jobs/enqueue.js';
 import { NOTICE_TASK, type NoticeJob } from '../../../src/jobs/schedule.js';
@@ -113,7 +114,7 @@ describe('a push completes goals', () => {
       { keyword: 'gamma', status: 'completed', completed_sha: sha(3), completed_author: 'bob' },
     ]);
     for (const g of [a, b, c]) {
-      expect(gh.comments.filter((x) => x.body.includes(`<!-- gitdone:goal:${g.id}:completed -->`))).toHaveLength(1);
+      expect(gh.comments.filter((x) => x.body.includes(`<!-- gitdone:goal:${g.id}:completed `))).toHaveLength(1);
     }
   });
 
@@ -166,7 +167,30 @@ describe('a push completes goals', () => {
 
     const g = await t.db.selectFrom('goals').selectAll().executeTakeFirstOrThrow();
     expect(g).toMatchObject({ status: 'completed', completed_sha: sha(3000), completed_author: 'dana' });
-    expect(pages).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(pages).toEqual(Array.from({ length: total / COMPARE_PAGE }, (_, i) => i + 1));
+  });
+
+  test('compare paging is capped, and the cap is logged', async () => {
+    mockGitHub();
+    await goal('late-in-history');
+    const before = 'b'.repeat(40);
+    const after = 'c'.repeat(40);
+    let served = 0;
+    nock(API)
+      .persist()
+      .get(new RegExp(`^/repos/octo/app/compare/`))
+      .query(true)
+      .reply((uri) => {
+        const q = new URL(uri, API).searchParams;
+        const perPage = Number(q.get('per_page'));
+        const first = (Number(q.get('page')) - 1) * perPage + 1;
+        served += perPage;
+        const commits = Array.from({ length: perPage }, (_, i) => ({ sha: sha(first + i), commit: { message: `chore ${first + i}`, author: { name: 'x' } }, author: null }));
+        return [200, { total_commits: 1_000_000, commits, files: [] }];
+      });
+    await pushed(push({ before, after, commits: Array.from({ length: 2048 }, (_, i) => ({ message: `chore ${i}`, id: sha(i + 1) })) }));
+    expect(served).toBe(COMPARE_MAX_COMMITS);
+    expect(app.logs.find((l) => l.msg === 'push longer than GitDone reads: only its first commits were matched')).toMatchObject({ read: COMPARE_MAX_COMMITS, total: 1_000_000 });
   });
 });
 
@@ -231,7 +255,7 @@ describe('/deadline done and the completion notice', () => {
     const g = await t.db.selectFrom('goals').selectAll().where('keyword', '=', 'done-1').executeTakeFirstOrThrow();
     expect(g).toMatchObject({ status: 'completed', completed_via: 'command', completed_author: 'alice' });
     expect(g.completed_at?.toISOString()).toBe(clock.toISOString());
-    const replies = () => gh.comments.filter((c) => c.body.includes(`<!-- gitdone:reply:${id} -->`));
+    const replies = () => gh.comments.filter((c) => c.body.includes(`<!-- gitdone:reply:${id} `));
     expect(replies()).toHaveLength(1);
     expect(replies()[0]!.body).toMatch(/completed 2 days early by `alice` with `\/deadline done`/);
     expect(gh.reactions).toContainEqual({ commentId: 9100, content: '+1' });
@@ -251,7 +275,7 @@ describe('/deadline done and the completion notice', () => {
     const gh = mockGitHub();
     const g = await goal('early-1', { when: 'in 2 days' }); // done a moment later: 1 day and 23+ hours early
     await pushed(push({ commits: [{ message: 'early-1 done', id: sha(0xabc0123), username: 'bob' }] }));
-    const notices = () => gh.comments.filter((c) => c.body.includes(`<!-- gitdone:goal:${g.id}:completed -->`));
+    const notices = () => gh.comments.filter((c) => c.body.includes(`<!-- gitdone:goal:${g.id}:completed `));
     expect(notices()).toHaveLength(1);
     expect(notices()[0]!.body).toContain(`completed 1 day early by [\`${sha(0xabc0123).slice(0, 7)}\`](https://github.com/octo/app/commit/${sha(0xabc0123)}) from \`bob\``);
 
@@ -272,7 +296,7 @@ describe('/deadline done and the completion notice', () => {
     expect(g.due_at.getTime()).toBeLessThan(Date.now());
     const id = 'def1234' + '5'.repeat(33);
     await pushed(push({ commits: [{ message: 'late-1', id, username: 'erin' }] }));
-    const notice = gh.comments.find((c) => c.body.includes(`<!-- gitdone:goal:${g.id}:completed -->`));
+    const notice = gh.comments.find((c) => c.body.includes(`<!-- gitdone:goal:${g.id}:completed `));
     expect(notice?.body).toContain(`completed 3 hours late by [\`def1234\`](https://github.com/octo/app/commit/${id}) from \`erin\``);
   });
 });

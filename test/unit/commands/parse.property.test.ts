@@ -2,7 +2,8 @@ import { describe, test, expect } from '@jest/globals';
 import fc from 'fast-check';
 import { parseCommands } from '../../../src/commands/parse.js';
 import { parseWhen } from '../../../src/commands/when.js';
-import { keywordError, messageHasKeyword, slugify, uniqueKeyword } from '../../../src/goals/keyword.js';
+import { keywordError, slugify, uniqueKeyword } from '../../../src/goals/keyword.js';
+import { messageHasKeyword } from '../../../src/goals/match.js';
 
 const now = new Date('2030-01-10T12:00:00Z');
 const ZONES = ['UTC', 'Europe/Berlin', 'America/Los_Angeles', 'Asia/Kolkata', 'Pacific/Auckland', 'Australia/Lord_Howe', 'Mars/Base'];
