@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { marker } from '../notices/marker.js';
@@ -16,30 +17,38 @@ export interface Notice {
   body: string;
 }
 
+/** Which comments are GitDone's own: only those may count as a marker (anyone can type one). */
+export interface AppIdentity {
+  id: number;
+  /** The app's slug (`GET /app`), for comments that do not say which app wrote them. */
+  slug(): Promise<string | undefined>;
+}
+
 /**
  * Posts a comment at most once per key, whatever retries, restarts or replicas do.
- * The notice row is committed before the post; a later attempt that finds it unposted
- * looks for the marker on the issue before posting, in case the earlier attempt posted
- * and died before recording it. A per-key lock keeps replicas from racing.
+ * The notice row (with a random nonce) is committed before the post; a later attempt that
+ * finds it unposted looks on the issue for a comment of this app carrying the marker and
+ * nonce before posting, in case the earlier attempt posted and died before recording it.
+ * A per-key lock keeps replicas from racing.
  */
 export type PostResult = 'posted' | 'already-posted' | 'undeliverable';
 
-export async function postOnce(db: Db, octokit: Octokit, n: Notice): Promise<PostResult> {
+export async function postOnce(db: Db, octokit: Octokit, n: Notice, app: AppIdentity): Promise<PostResult> {
   const inserted = await db
     .insertInto('notices')
-    .values({ key: n.key, goal_id: n.goalId ?? null, repo_id: n.repoId, issue_number: n.issueNumber })
+    .values({ key: n.key, goal_id: n.goalId ?? null, repo_id: n.repoId, issue_number: n.issueNumber, nonce: randomBytes(16).toString('hex') })
     .onConflict((oc) => oc.column('key').doNothing())
     .returning('key')
     .executeTakeFirst();
 
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtextextended(${n.key}, 0))`.execute(trx);
-    const row = await trx.selectFrom('notices').select(['posted_at', 'created_at']).where('key', '=', n.key).executeTakeFirstOrThrow();
+    const row = await trx.selectFrom('notices').select(['posted_at', 'created_at', 'nonce']).where('key', '=', n.key).executeTakeFirstOrThrow();
     if (row.posted_at) return 'already-posted';
-    const tag = marker(n.key);
+    const tag = marker(n.key, row.nonce);
     try {
       if (!inserted) {
-        const found = await findMarkedComment(octokit, n, tag, row.created_at);
+        const found = await findMarkedComment(octokit, n, tag, row.created_at, app);
         if (found) {
           await trx.updateTable('notices').set({ posted_at: sql`now()`, comment_id: found }).where('key', '=', n.key).execute();
           return 'already-posted';
@@ -62,7 +71,7 @@ export async function postOnce(db: Db, octokit: Octokit, n: Notice): Promise<Pos
   });
 }
 
-async function findMarkedComment(octokit: Octokit, n: Notice, tag: string, since: Date): Promise<number | undefined> {
+async function findMarkedComment(octokit: Octokit, n: Notice, tag: string, since: Date, app: AppIdentity): Promise<number | undefined> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner: n.owner,
     repo: n.repo,
@@ -70,7 +79,18 @@ async function findMarkedComment(octokit: Octokit, n: Notice, tag: string, since
     since: new Date(since.getTime() - 60_000).toISOString(),
     per_page: 100,
   });
-  return comments.find((c) => c.body?.includes(tag))?.id;
+  for (const c of comments) {
+    if (c.body?.includes(tag) && (await writtenBy(c, app))) return c.id;
+  }
+  return undefined;
+}
+
+/** A comment written through this app's installation token: GitHub says which app, or it is the app's bot user. */
+async function writtenBy(c: { performed_via_github_app?: { id: number } | null; user?: { login: string; type?: string } | null }, app: AppIdentity): Promise<boolean> {
+  if (c.performed_via_github_app) return c.performed_via_github_app.id === app.id;
+  if (c.user?.type !== 'Bot') return false;
+  const slug = await app.slug();
+  return slug !== undefined && c.user.login === `${slug}[bot]`;
 }
 
 export type Reaction = '+1' | 'confused';

@@ -31,6 +31,6 @@ export async function sendNotice(deps: WorkerDeps, job: NoticeJob): Promise<void
     repo,
     issueNumber: goal.issueNumber,
     body,
-  });
+  }, deps.app);
   deps.log[result === 'undeliverable' ? 'warn' : 'info']({ goalId: goal.id, notice: job.kind, result }, 'notice');
 }

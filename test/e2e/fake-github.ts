@@ -107,7 +107,7 @@ export class FakeGitHub {
 
   /** Comments carrying the hidden reply marker of a delivery. */
   repliesTo(deliveryId: string): FakeComment[] {
-    return this.comments.filter((c) => c.body.includes(`<!-- gitdone:reply:${deliveryId} -->`));
+    return this.comments.filter((c) => c.body.includes(`<!-- gitdone:reply:${deliveryId} `));
   }
 
   /** Requests that reached no route of this fake (GitDone calling something we do not know). */
@@ -285,7 +285,9 @@ export class FakeGitHub {
       id: c.id,
       node_id: `IC_${c.id}`,
       body: c.body,
+      // Written through the app's installation token (APP_ID 1), as GitHub reports it.
       user: { login: 'gitdone[bot]', type: 'Bot' },
+      performed_via_github_app: { id: 1, slug: 'gitdone' },
       created_at: c.created_at,
       updated_at: c.updated_at,
       html_url: `http://${this.host}/${c.owner}/${c.repo}/issues/${c.issueNumber}#issuecomment-${c.id}`,

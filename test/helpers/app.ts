@@ -7,6 +7,7 @@ import { createMetrics } from '../../src/http/metrics.js';
 import type { WorkerDeps } from '../../src/jobs/deps.js';
 import { taskList, workerLogger } from '../../src/jobs/worker.js';
 import type { Octokit } from '../../src/github/octokit.js';
+import { appIdentity } from '../../src/github/app-identity.js';
 import { clearData, createTestDatabase, type TestDatabase } from './database.js';
 import { capturingLog } from './log.js';
 import { testPrivateKey } from './keys.js';
@@ -40,6 +41,7 @@ export async function createTestApp(t: TestDatabase, opts: { now?: () => Date } 
   const deps: WorkerDeps = {
     db: t.db,
     auth: async (id) => (await probot.auth(id)) as unknown as Octokit,
+    app: appIdentity(1, async () => (await probot.auth()) as unknown as Octokit),
     links: { publicUrl: PUBLIC_URL, githubUrl: 'https://github.com' },
     log,
     now: opts.now,

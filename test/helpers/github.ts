@@ -6,6 +6,15 @@ export const API = 'https://api.github.com';
 export interface Posted {
   issueNumber: number;
   body: string;
+  /** Who wrote it: the app itself unless a login is given (a user, or someone forging a marker). */
+  by?: string;
+}
+
+/** The test app (id 1, slug `gitdone`), as GitHub describes the author of a comment it wrote. */
+function author(c: Posted) {
+  return c.by === undefined
+    ? { user: { login: 'gitdone[bot]', type: 'Bot' }, performed_via_github_app: { id: 1, slug: 'gitdone' } }
+    : { user: { login: c.by, type: c.by.endsWith('[bot]') ? 'Bot' : 'User' }, performed_via_github_app: null };
 }
 
 /**
@@ -42,9 +51,10 @@ export function mockGitHub(
   scope.post(/\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments/).reply((uri, body) => {
     const issueNumber = Number(/issues\/(\d+)\/comments/.exec(uri)![1]);
     comments.push({ issueNumber, body: (body as { body: string }).body });
-    return [201, { id: 100000 + comments.length, body: (body as { body: string }).body }];
+    return [201, { id: 100000 + comments.length, body: (body as { body: string }).body, ...author(comments.at(-1)!) }];
   });
-  scope.get(/\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments/).reply(() => [200, comments.map((c, i) => ({ id: 100001 + i, body: c.body }))]);
+  scope.get(/\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments/).reply(() => [200, comments.map((c, i) => ({ id: 100001 + i, body: c.body, ...author(c) }))]);
+  scope.get('/app').reply(200, { id: 1, slug: 'gitdone' });
   scope.post(/\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)\/reactions/).reply((uri, body) => {
     reactions.push({ commentId: Number(/comments\/(\d+)\/reactions/.exec(uri)![1]), content: (body as { content: string }).content });
     return [201, { id: 1, content: (body as { content: string }).content }];

@@ -31,7 +31,7 @@ describe('the core loop', () => {
     const reply = gh.comments[0]!.body;
     expect(reply).toContain(`${PUBLIC_URL}/embed/${goals[0]!.token}`);
     expect(reply).toContain('`ship-beta`');
-    expect(reply).toMatch(/<!-- gitdone:reply:delivery-[^ ]+ -->/);
+    expect(reply).toMatch(/<!-- gitdone:reply:delivery-[^ ]+ [0-9a-f]{32} -->/);
     expect(reply).toContain('17:00');
     expect(reply).toContain('UTC+01:00');
     expect(gh.reactions).toEqual([{ commentId: 9001, content: '+1' }]);

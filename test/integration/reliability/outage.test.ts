@@ -272,7 +272,7 @@ describe('the jobs of a dead process', () => {
       await runJobs(); // another process takes the job
       expect(await jobs()).toEqual([]);
       expect(await t.db.selectFrom('goals').select('keyword').execute()).toEqual([{ keyword: 'ship-9' }]);
-      expect(gh.comments.filter((c) => c.body.includes(`<!-- gitdone:reply:${id} -->`))).toHaveLength(1);
+      expect(gh.comments.filter((c) => c.body.includes(`<!-- gitdone:reply:${id} `))).toHaveLength(1);
     } finally {
       await stop();
     }

@@ -92,7 +92,7 @@ describe('planning', () => {
     clock = new Date('2030-01-14T17:00:00.000Z');
     await makeDue(`goal:${g.id}:reminder:%`);
     await runJobs();
-    const reminders = gh.comments.filter((c) => c.body.includes(`<!-- gitdone:goal:${g.id}:reminder:${24 * H}:${DUE} -->`));
+    const reminders = gh.comments.filter((c) => c.body.includes(`<!-- gitdone:goal:${g.id}:reminder:${24 * H}:${DUE} `));
     expect(reminders).toHaveLength(1);
     expect(reminders[0]!.issueNumber).toBe(12);
     expect(reminders[0]!.body).toMatch(/^⏰ @alice /);
@@ -139,7 +139,7 @@ describe('the overdue notice', () => {
     clock = new Date(new Date(DUE).getTime() + 60_000);
     await makeDue(`goal:${g.id}:overdue`);
     await runJobs();
-    const tag = `<!-- gitdone:goal:${g.id}:overdue:${DUE} -->`;
+    const tag = `<!-- gitdone:goal:${g.id}:overdue:${DUE} `;
     expect(count(gh, tag)).toBe(1);
     expect(gh.comments.find((c) => c.body.includes(tag))!.body).toMatch(/^⌛ @alice the deadline for .* has passed/);
 
@@ -181,7 +181,7 @@ describe('changes re-plan or drop notices', () => {
     clock = new Date('2030-01-19T17:00:00.000Z');
     await makeDue(`goal:${g.id}:reminder:%`);
     await runJobs();
-    expect(count(gh, `<!-- gitdone:goal:${g.id}:reminder:${24 * H}:${NEW_DUE} -->`)).toBe(1);
+    expect(count(gh, `<!-- gitdone:goal:${g.id}:reminder:${24 * H}:${NEW_DUE} `)).toBe(1);
   });
 
   test('cancel drops the pending notice jobs', async () => {
@@ -285,8 +285,8 @@ describe('exactly once', () => {
     expect(ran[0]! + ran[1]!).toBe(60);
     expect(Math.min(...ran)).toBeGreaterThan(0); // both workers took part
     for (const { id } of goals) {
-      expect(posted.filter((b) => b.includes(`<!-- gitdone:goal:${id}:reminder:${24 * H}:${DUE} -->`))).toHaveLength(1);
-      expect(posted.filter((b) => b.includes(`<!-- gitdone:goal:${id}:overdue:${DUE} -->`))).toHaveLength(1);
+      expect(posted.filter((b) => b.includes(`<!-- gitdone:goal:${id}:reminder:${24 * H}:${DUE} `))).toHaveLength(1);
+      expect(posted.filter((b) => b.includes(`<!-- gitdone:goal:${id}:overdue:${DUE} `))).toHaveLength(1);
     }
     expect(posted).toHaveLength(20);
     const notices = await t.db.selectFrom('notices').select(['key', 'posted_at', 'comment_id']).where('goal_id', 'is not', null).execute();
@@ -300,14 +300,14 @@ describe('exactly once', () => {
     const job: NoticeJob = { goalId: String(g.id), kind: 'reminder', offsetMs: 24 * H, dueAt: DUE };
     const key = noticeKey(job);
     // What the first attempt left: the notice row without posted_at, and the comment on GitHub.
-    await t.db.insertInto('notices').values({ key, goal_id: g.id, repo_id: g.repo_id, issue_number: 12 }).execute();
-    gh.comments.push({ issueNumber: 12, body: `⏰ @alice reminder\n\n${marker(key)}` });
+    await t.db.insertInto('notices').values({ key, goal_id: g.id, repo_id: g.repo_id, issue_number: 12, nonce: 'n0nce' }).execute();
+    gh.comments.push({ issueNumber: 12, body: `⏰ @alice reminder\n\n${marker(key, 'n0nce')}` });
     const found = 100000 + gh.comments.length;
 
     clock = new Date('2030-01-14T17:00:00.000Z');
     await makeDue(`goal:${g.id}:reminder:%`);
     await runJobs();
-    expect(count(gh, marker(key))).toBe(1);
+    expect(count(gh, marker(key, 'n0nce'))).toBe(1);
     expect(gh.comments).toHaveLength(2); // the reply and the comment already there
     const row = await t.db.selectFrom('notices').select(['posted_at', 'comment_id']).where('key', '=', key).executeTakeFirstOrThrow();
     expect(row.posted_at).not.toBeNull();
@@ -319,11 +319,41 @@ describe('exactly once', () => {
     const g = await goal('crash-2');
     const job: NoticeJob = { goalId: String(g.id), kind: 'reminder', offsetMs: 24 * H, dueAt: DUE };
     const key = noticeKey(job);
-    await t.db.insertInto('notices').values({ key, goal_id: g.id, repo_id: g.repo_id, issue_number: 12 }).execute();
+    await t.db.insertInto('notices').values({ key, goal_id: g.id, repo_id: g.repo_id, issue_number: 12, nonce: 'n0nce' }).execute();
     clock = new Date('2030-01-14T17:00:00.000Z');
     await makeDue(`goal:${g.id}:reminder:%`);
     await runJobs();
     await sendNotice(app.deps, job);
-    expect(count(gh, marker(key))).toBe(1);
+    expect(count(gh, marker(key, 'n0nce'))).toBe(1);
+  });
+
+  test.each([
+    ['anyone, with the marker GitDone would use', 'mallory', (key: string) => marker(key)],
+    ['anyone, even with the right nonce', 'mallory', (key: string) => marker(key, 'n0nce')],
+    ['another app', 'other-app[bot]', (key: string) => marker(key, 'n0nce')],
+    ['this app, but without the nonce', undefined, (key: string) => marker(key)],
+  ])('a marker written by %s does not count: the notice is still posted', async (_who, by, forged) => {
+    const gh = mockGitHub();
+    const g = await goal('forged');
+    const job: NoticeJob = { goalId: String(g.id), kind: 'reminder', offsetMs: 24 * H, dueAt: DUE };
+    const key = noticeKey(job);
+    // A first attempt that failed before posting, and a comment that looks like the notice.
+    await t.db.insertInto('notices').values({ key, goal_id: g.id, repo_id: g.repo_id, issue_number: 12, nonce: 'n0nce' }).execute();
+    gh.comments.push({ issueNumber: 12, body: `Nice work! ${forged(key)}`, by });
+    clock = new Date('2030-01-14T17:00:00.000Z');
+    await makeDue(`goal:${g.id}:reminder:%`);
+    await runJobs();
+    expect(gh.comments.filter((c) => c.by === undefined && c.body.includes(marker(key, 'n0nce')))).toHaveLength(1);
+  });
+
+  test('each notice carries a random nonce of its own', async () => {
+    mockGitHub();
+    const a = await goal('nonce-a');
+    const b = await goal('nonce-b');
+    for (const g of [a, b]) await sendNotice(app.deps, { goalId: String(g.id), kind: 'reminder', offsetMs: 24 * H, dueAt: DUE });
+    const nonces = (await t.db.selectFrom('notices').select('nonce').where('key', 'like', 'goal:%').execute()).map((r) => r.nonce);
+    expect(nonces).toHaveLength(2);
+    expect(new Set(nonces).size).toBe(2);
+    for (const n of nonces) expect(n).toMatch(/^[0-9a-f]{32}$/);
   });
 });
