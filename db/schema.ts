@@ -59,6 +59,8 @@ export interface NoticesTable {
   comment_id: Int8 | null;
   created_at: DefaultTimestamp;
   posted_at: Timestamp | null;
+  /** Random, in the comment's marker: only a comment with it (written by this app) counts as posted. */
+  nonce: string | null;
 }
 
 /** What one command line of one delivery did, so a retried job does not do it twice. */
@@ -78,6 +80,13 @@ export interface WorkerProcessesTable {
   seen_at: DefaultTimestamp;
 }
 
+/** A large delivery body, in parts, for the length of the transaction that records it. */
+export interface DeliveryPartsTable {
+  delivery_id: string;
+  n: number;
+  bytes: Buffer;
+}
+
 export interface Database {
   repositories: RepositoriesTable;
   goals: GoalsTable;
@@ -85,4 +94,5 @@ export interface Database {
   notices: NoticesTable;
   command_runs: CommandRunsTable;
   worker_processes: WorkerProcessesTable;
+  delivery_parts: DeliveryPartsTable;
 }

@@ -14,6 +14,7 @@ import { onPullRequestClosed } from './events/pull-request.js';
 import { onPush } from './events/push.js';
 import { healthRoutes } from './http/health.js';
 import type { Metrics } from './http/metrics.js';
+import { webhookIntake } from './webhooks/intake.js';
 
 export interface AppDeps {
   db: Db;
@@ -23,11 +24,20 @@ export interface AppDeps {
   now?: () => Date;
   /** Reuse an embed's goal lookup this long (ms); GitDone runs with 1000, tests with 0. */
   embedCacheMs?: number;
+  /** GitDone's own webhook endpoint (webhooks/intake.ts); without it, Probot's middleware stays. */
+  webhooks?: { path: string; secret: string };
 }
 
 /** The Probot app: wires webhook events to their recorders and the HTTP routes. Nothing else. */
 export function gitdone(deps: AppDeps): ApplicationFunction {
   return (app, { addHandler }) => {
+    if (deps.webhooks) {
+      const intake = webhookIntake({ ...deps.webhooks, log: app.log, receive: (event) => app.receive(event as never) });
+      // Probot's server mounts what the app's getNodeMiddleware() returns ahead of every other
+      // route: GitDone hands it its own intake, which bounds, verifies and logs deliveries the
+      // way a shared deployment needs (see webhooks/intake.ts).
+      app.getNodeMiddleware = async () => intake as never;
+    }
     const events = { db: deps.db };
     app.on('issue_comment.created', onIssueComment(events));
     app.on('issues.opened', onIssueOpened(events));

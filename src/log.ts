@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { getTransformStream } from '@probot/pino';
+import { redaction } from './log-redact.js';
 
 /**
  * The same logger Probot would build (LOG_LEVEL, LOG_FORMAT=json|pretty,
@@ -13,5 +14,5 @@ export async function createLog(env: NodeJS.ProcessEnv = process.env): Promise<L
     sentryDsn: env.SENTRY_DSN,
   });
   transform.pipe(pino.destination(1) as unknown as NodeJS.WritableStream);
-  return pino({ level: env.LOG_LEVEL || 'info', name: 'gitdone', messageKey: env.LOG_MESSAGE_KEY || 'msg' }, transform);
+  return pino({ level: env.LOG_LEVEL || 'info', name: 'gitdone', messageKey: env.LOG_MESSAGE_KEY || 'msg', ...redaction }, transform);
 }

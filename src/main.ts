@@ -5,6 +5,7 @@ import { openDatabase, type DbHandle } from './db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrateToLatest } from './db/migrate.js';
 import { EnvError, readEnv } from './env.js';
+import { appIdentity } from './github/app-identity.js';
 import { createMetrics } from './http/metrics.js';
 import { startWorker } from './jobs/worker.js';
 import { applicationName } from './jobs/reaper.js';
@@ -74,13 +75,15 @@ async function main(): Promise<void> {
   if (stopping) return;
 
   const metrics = createMetrics();
+  // The same path and secret Probot reads (WEBHOOK_PATH, WEBHOOK_SECRET, default "development").
+  const webhooks = { path: process.env.WEBHOOK_PATH || '/api/github/webhooks', secret: process.env.WEBHOOK_SECRET || 'development' };
   let probot: Probot | undefined;
   const ourSigint = new Set(process.listeners('SIGINT'));
   running.server = await run(
     (app, options) => {
       probot = app;
       // A completion shows on embeds within a second; a burst of views costs one query a second.
-      return gitdone({ db: database.db, metrics, publicUrl: env.publicUrl, githubUrl: env.githubUrl, embedCacheMs: 1000 })(app, options);
+      return gitdone({ db: database.db, metrics, publicUrl: env.publicUrl, githubUrl: env.githubUrl, embedCacheMs: 1000, webhooks })(app, options);
     },
     { log } as Parameters<typeof run>[1],
   );
@@ -94,7 +97,14 @@ async function main(): Promise<void> {
   }
   const app = probot;
   running.runner = await startWorker(
-    { db: database.db, auth: (id) => app.auth(id) as never, links: { publicUrl: env.publicUrl, githubUrl: env.githubUrl }, log, metrics },
+    {
+      db: database.db,
+      auth: (id) => app.auth(id) as never,
+      app: appIdentity(Number(process.env.APP_ID), () => app.auth() as never),
+      links: { publicUrl: env.publicUrl, githubUrl: env.githubUrl },
+      log,
+      metrics,
+    },
     database.pool,
     { concurrency: env.workerConcurrency },
   );

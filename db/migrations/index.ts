@@ -2,6 +2,8 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_init.js';
 import * as m0002 from './0002_worker_processes.js';
 import * as m0003 from './0003_worker_heartbeat.js';
+import * as m0004 from './0004_notice_nonce.js';
+import * as m0005 from './0005_delivery_parts.js';
 
 /**
  * Listed by hand rather than read from the folder: the same list works from
@@ -12,4 +14,6 @@ export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
   '0002_worker_processes': m0002,
   '0003_worker_heartbeat': m0003,
+  '0004_notice_nonce': m0004,
+  '0005_delivery_parts': m0005,
 };

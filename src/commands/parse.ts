@@ -191,7 +191,16 @@ export function parseCommandText(afterDeadline: string): LineResult {
  * body; `source` is the line, trimmed. Never throws.
  */
 export function parseCommands(body: string): CommandLine[] {
-  const out: CommandLine[] = [];
+  return Array.from(commandLines(body), ({ line, source, rest }) => ({ line, source, ...parseCommandText(rest) }));
+}
+
+/** Whether a body has a command line at all: what a webhook handler asks before recording it. */
+export function hasCommandLines(body: string): boolean {
+  return !commandLines(body).next().done;
+}
+
+/** The command lines of a body (structure only: fences, quotes and HTML comments skipped). */
+function* commandLines(body: string): Generator<{ line: number; source: string; rest: string }> {
   // U+2028/U+2029 are not line breaks in Markdown (GitHub shows one line), but `.` and `$`
   // in the patterns below would stop at them: read them as the spaces they look like.
   const lines = body.replace(/[\u2028\u2029]/g, ' ').split(/\r\n|\r|\n/);
@@ -221,13 +230,9 @@ export function parseCommands(body: string): CommandLine[] {
     if (QUOTE.test(line)) continue;
 
     const m = COMMAND_LINE.exec(line);
-    if (m) {
-      const result = parseCommandText(m[1] ?? '');
-      out.push({ line: i + 1, source: line.trim(), ...result });
-    }
+    if (m) yield { line: i + 1, source: line.trim(), rest: m[1] ?? '' };
     inHtmlComment = opensHtmlComment(line);
   }
-  return out;
 }
 
 /** Whether `text` leaves an HTML comment open at its end. */

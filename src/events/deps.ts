@@ -1,19 +1,32 @@
 import type { Db } from '../db/database.js';
+import type { RepoRef } from '../goals/store.js';
 
 /** What webhook handlers get: the database only. They never call GitHub (DESIGN "The flow"). */
 export interface EventDeps {
   db: Db;
 }
 
-/** The repository fields every handler stores, from any repository-scoped payload. */
-export function repoOf(payload: {
-  repository: { id: number; full_name: string; default_branch?: string };
-  installation?: { id: number };
-}) {
+interface Delivered {
+  id: string;
+  payload: { repository?: { id: number; full_name: string; default_branch?: string } | null; installation?: { id: number } | null };
+  log: { warn(obj: object, msg: string): void };
+}
+
+/**
+ * The repository a delivery is about, with the installation that can act there; null (and a
+ * log line) when either is missing. A delivery without an installation is not one GitDone can
+ * answer, and must not overwrite the installation id that later notices need.
+ */
+export function repoOf(context: Delivered): RepoRef | null {
+  const { repository, installation } = context.payload;
+  if (!repository || !installation?.id) {
+    context.log.warn({ deliveryId: context.id, repository: Boolean(repository), installation: Boolean(installation?.id) }, 'delivery without a repository or an installation; ignored');
+    return null;
+  }
   return {
-    id: payload.repository.id,
-    installationId: payload.installation?.id ?? 0,
-    fullName: payload.repository.full_name,
-    defaultBranch: payload.repository.default_branch ?? null,
+    id: repository.id,
+    installationId: installation.id,
+    fullName: repository.full_name,
+    defaultBranch: repository.default_branch ?? null,
   };
 }

@@ -1,5 +1,5 @@
 import type { Context } from 'probot';
-import { parseCommands } from '../commands/parse.js';
+import { hasCommandLines } from '../commands/parse.js';
 import { recordDelivery } from './record.js';
 import { repoOf, type EventDeps } from './deps.js';
 
@@ -7,14 +7,11 @@ import { repoOf, type EventDeps } from './deps.js';
 export function onIssueComment({ db }: EventDeps) {
   return async (context: Context<'issue_comment.created'>) => {
     const { comment, sender } = context.payload;
-    if (sender.type === 'Bot' || comment.user?.type === 'Bot') return;
-    if (parseCommands(comment.body ?? '').length === 0) return;
-    const fresh = await recordDelivery(db, {
-      id: context.id,
-      event: 'issue_comment.created',
-      payload: context.payload,
-      repo: repoOf(context.payload),
-    });
+    if (sender?.type === 'Bot' || comment.user?.type === 'Bot') return;
+    if (!hasCommandLines(comment.body ?? '')) return;
+    const repo = repoOf(context);
+    if (!repo) return;
+    const fresh = await recordDelivery(db, { id: context.id, event: 'issue_comment.created', payload: context.payload, repo });
     context.log.info({ deliveryId: context.id, fresh }, fresh ? 'command recorded' : 'command already recorded');
   };
 }

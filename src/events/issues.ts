@@ -1,5 +1,5 @@
 import type { Context } from 'probot';
-import { parseCommands } from '../commands/parse.js';
+import { hasCommandLines } from '../commands/parse.js';
 import { hasActiveGoals } from '../goals/store.js';
 import { recordDelivery } from './record.js';
 import { repoOf, type EventDeps } from './deps.js';
@@ -8,9 +8,11 @@ import { repoOf, type EventDeps } from './deps.js';
 export function onIssueOpened({ db }: EventDeps) {
   return async (context: Context<'issues.opened'>) => {
     const { issue, sender } = context.payload;
-    if (sender.type === 'Bot') return;
-    if (parseCommands(issue.body ?? '').length === 0) return;
-    const fresh = await recordDelivery(db, { id: context.id, event: 'issues.opened', payload: context.payload, repo: repoOf(context.payload) });
+    if (sender?.type === 'Bot') return;
+    if (!hasCommandLines(issue.body ?? '')) return;
+    const repo = repoOf(context);
+    if (!repo) return;
+    const fresh = await recordDelivery(db, { id: context.id, event: 'issues.opened', payload: context.payload, repo });
     context.log.info({ deliveryId: context.id, fresh }, 'issue body commands recorded');
   };
 }
@@ -18,12 +20,13 @@ export function onIssueOpened({ db }: EventDeps) {
 /** An issue closed as completed may complete its goals (SPEC §3.3). */
 export function onIssueClosed({ db }: EventDeps) {
   return async (context: Context<'issues.closed'>) => {
-    const { issue, repository } = context.payload;
+    const { issue } = context.payload;
     // Only "completed" counts (not "not planned", "duplicate", or reasons GitHub adds later);
     // no reason at all is how older GitHub Enterprise servers close as completed.
     if (issue.state_reason != null && issue.state_reason !== 'completed') return;
-    if (!(await hasActiveGoals(db, repository.id, issue.number))) return;
-    const fresh = await recordDelivery(db, { id: context.id, event: 'issues.closed', payload: context.payload, repo: repoOf(context.payload) });
+    const repo = repoOf(context);
+    if (!repo || !(await hasActiveGoals(db, repo.id, issue.number))) return;
+    const fresh = await recordDelivery(db, { id: context.id, event: 'issues.closed', payload: context.payload, repo });
     context.log.info({ deliveryId: context.id, fresh }, 'issue close recorded');
   };
 }

@@ -6,10 +6,11 @@ import { repoOf, type EventDeps } from './deps.js';
 /** A merged pull request may complete the goals set on it (SPEC §3.3). */
 export function onPullRequestClosed({ db }: EventDeps) {
   return async (context: Context<'pull_request.closed'>) => {
-    const { pull_request, repository } = context.payload;
+    const { pull_request } = context.payload;
     if (!pull_request.merged) return;
-    if (!(await hasActiveGoals(db, repository.id, pull_request.number))) return;
-    const fresh = await recordDelivery(db, { id: context.id, event: 'pull_request.closed', payload: context.payload, repo: repoOf(context.payload) });
+    const repo = repoOf(context);
+    if (!repo || !(await hasActiveGoals(db, repo.id, pull_request.number))) return;
+    const fresh = await recordDelivery(db, { id: context.id, event: 'pull_request.closed', payload: context.payload, repo });
     context.log.info({ deliveryId: context.id, fresh }, 'pull request merge recorded');
   };
 }

@@ -7,9 +7,10 @@ import { repoOf, type EventDeps } from './deps.js';
 export function onPush({ db }: EventDeps) {
   return async (context: Context<'push'>) => {
     const { payload } = context;
-    if (payload.deleted || !payload.ref.startsWith('refs/heads/')) return;
-    if (!(await hasActiveGoals(db, payload.repository.id))) return;
-    const fresh = await recordDelivery(db, { id: context.id, event: 'push', payload, repo: repoOf(payload) });
-    context.log.info({ deliveryId: context.id, fresh, ref: payload.ref, commits: payload.commits.length }, 'push recorded');
+    if (payload.deleted || !payload.ref?.startsWith('refs/heads/')) return;
+    const repo = repoOf(context);
+    if (!repo || !(await hasActiveGoals(db, repo.id))) return;
+    const fresh = await recordDelivery(db, { id: context.id, event: 'push', payload, repo });
+    context.log.info({ deliveryId: context.id, fresh, ref: payload.ref, commits: payload.commits?.length ?? 0 }, 'push recorded');
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'probot';
 import type { Db } from '../db/database.js';
+import type { AppIdentity } from '../github/comments.js';
 import type { Octokit } from '../github/octokit.js';
 import type { Links } from '../notices/bodies.js';
 import type { Metrics } from '../http/metrics.js';
@@ -8,6 +9,8 @@ import type { Metrics } from '../http/metrics.js';
 export interface WorkerDeps {
   db: Db;
   auth(installationId: number): Promise<Octokit>;
+  /** Which comments are this app's own (exactly-once posting trusts only those). */
+  app: AppIdentity;
   links: Links;
   log: Logger;
   metrics?: Metrics;
@@ -19,7 +22,10 @@ export interface WorkerDeps {
 export interface StoredDelivery<P> {
   id: string;
   event: string;
+  /** As stored, without a push's commits (read in pages: db/deliveries.ts). */
   payload: P;
+  /** How many commits a push payload listed. */
+  commitCount: number;
   receivedAt: Date;
 }
 

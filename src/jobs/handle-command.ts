@@ -62,7 +62,7 @@ export async function handleCommand(
     repo,
     issueNumber: p.issue.number,
     body: composeReply(outcomes.map((o) => ({ text: o.reply, readOnly: o.readOnly })), notes),
-  });
+  }, deps.app);
   const where = { owner, repo, issueNumber: p.issue.number, commentId: p.comment?.id };
   if (outcomes.some((o) => o.ok)) await react(octokit, where, '+1');
   if (outcomes.some((o) => !o.ok) || over.length > 0) await react(octokit, where, 'confused');

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
+import { redaction } from '../../src/log-redact.js';
 
 /** A logger whose lines the test can read (as probot/probot's tests do). */
 export function capturingLog(): { log: Logger; lines: Array<Record<string, unknown>> } {
@@ -10,5 +11,5 @@ export function capturingLog(): { log: Logger; lines: Array<Record<string, unkno
       done();
     },
   });
-  return { log: pino({ level: 'debug' }, stream), lines };
+  return { log: pino({ level: 'debug', ...redaction }, stream), lines };
 }
