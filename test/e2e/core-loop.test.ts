@@ -6,7 +6,7 @@ import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
 import { killAll, startServer, waitFor, type ServerProcess } from './server.js';
 
 /**
- * The real process, end to end: signed webhooks over HTTP into `node --import tsx src/main.ts`,
+ * The real process, end to end: signed webhooks over HTTP into the built `node dist/src/main.js`,
  * PostgreSQL, graphile-worker, and a fake GitHub over HTTP that the real Octokit talks to.
  */
 
