@@ -9,8 +9,12 @@ const life = new Lifecycle();
 const end = runAsProcess(life);
 
 try {
+  const { configure } = await import('./configure.js');
+  const { config, log } = await configure(life, { needsApp: false });
+  const { startDatabase } = await import('./start-database.js');
+  const database = await startDatabase(life, config, log, { max: 2 });
   const { migrateOnly } = await import('./startup.js');
-  await migrateOnly(life);
+  await migrateOnly(life, log, database);
   await end('migrations done');
 } catch (err) {
   if (!(err instanceof ShutdownStarted)) {

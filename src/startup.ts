@@ -1,96 +1,46 @@
 import type { Probot } from 'probot';
 import type { Logger } from 'pino';
 import { gitdone } from './app.js';
-import { ConfigError, loadConfig, readLogSettings, type Config } from './config/env.js';
-import { checkConnection, openDatabase, type DbHandle } from './db/database.js';
-import { DatabaseUnreachable } from './db/connection-error.js';
-import { startEmbeddedPostgres } from './db/embedded.js';
+import type { Config } from './config/env.js';
+import { reportFailure } from './configure.js';
+import type { DbHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createMetrics } from './http/metrics.js';
 import { createProbotServer, loadSetupPage } from './http/probot-server.js';
-import { applicationName } from './jobs/reaper.js';
 import { startWorker } from './jobs/worker.js';
-import { Reported, ShutdownStarted, type Lifecycle } from './lifecycle.js';
-import { createLog } from './log.js';
+import { Reported, type Lifecycle } from './lifecycle.js';
 
 /**
- * GitDone's start-up, step by step on the lifecycle (so that a signal at any point stops
- * exactly what has started, newest first):
- * config → log → database (embedded when DATABASE_URL is unset) → migrations →
- * GitHub App → workers → HTTP server. Without an app: the setup page instead of the last three.
+ * GitDone's start-up after configure.ts and start-database.ts, step by step on the
+ * lifecycle (so that a signal at any point stops exactly what has started, newest first):
+ * migrations → GitHub App → workers → HTTP server. Without an app: the setup page
+ * instead of the last three.
  */
-export async function startGitDone(life: Lifecycle): Promise<void> {
-  const { config, log } = await configure(life, { needsApp: true });
+export async function startGitDone(life: Lifecycle, config: Config, log: Logger, database: DbHandle): Promise<void> {
   try {
-    process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
-    const database = await startDatabase(life, config, log, { applicationName: applicationName() });
-    await life.step('migrations', async () => {
-      const applied = await migrateToLatest(database.db, database.pool);
-      log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
-      return { value: applied };
-    });
+    await migrations(life, log, database);
     if (config.app) await serve(life, config, log, database);
     else await serveSetupPage(life, config, log);
   } catch (err) {
-    throw report(err, log);
+    throw reportFailure(err, log);
   }
 }
 
-/** `npm run migrate`: config → log → database → migrations; the caller then ends the process. */
-export async function migrateOnly(life: Lifecycle): Promise<void> {
-  const { config, log } = await configure(life, { needsApp: false });
+/** `npm run migrate`: the migrations alone; the caller then ends the process. */
+export async function migrateOnly(life: Lifecycle, log: Logger, database: DbHandle): Promise<void> {
   try {
-    const database = await startDatabase(life, config, log, { max: 2 });
-    await life.step('migrations', async () => {
-      const applied = await migrateToLatest(database.db, database.pool);
-      log.info({ applied }, applied.length ? 'migrations applied' : 'nothing to migrate');
-      return { value: applied };
-    });
+    await migrations(life, log, database);
   } catch (err) {
-    throw report(err, log);
+    throw reportFailure(err, log);
   }
 }
 
-/** Reads the configuration and makes the log; a configuration error is logged (as the settings allow) and Reported. */
-async function configure(life: Lifecycle, o: { needsApp: boolean }): Promise<{ config: Config; log: Logger }> {
-  let config: Config;
-  try {
-    config = loadConfig(o);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    // Logged in the format the settings ask for, as far as they can be read.
-    const { log, flush } = await createLog(readLogSettings(process.env, process.stdout.isTTY === true).settings);
-    life.configure({ log, flush, shutdownTimeoutMs: 1000 });
-    log.fatal({ problems: err.problems }, err.message);
-    throw new Reported(err.message);
-  }
-  const { log, flush } = await createLog(config.log);
-  life.configure({ log, flush, shutdownTimeoutMs: config.shutdownTimeoutMs });
-  if (config.dotenvFile) log.info({ file: config.dotenvFile }, 'settings read from the environment and .env (the environment wins)');
-  return { config, log };
-}
-
-/** The database: DATABASE_URL's, or an embedded PostgreSQL (development only); checked to answer. */
-async function startDatabase(life: Lifecycle, config: Config, log: Logger, o: { max?: number; applicationName?: string } = {}): Promise<DbHandle> {
-  let url = config.databaseUrl;
-  if (!url) {
-    log.warn(`DATABASE_URL is not set: starting an embedded PostgreSQL under ${config.dataDir} — for development only`);
-    const embedded = await life.step('embedded PostgreSQL', async (ctx) => {
-      const started = await startEmbeddedPostgres({ dataDir: config.dataDir, log, onAbandon: ctx.onAbandon });
-      return { value: started, stop: () => started.stop(), abandon: started.abandon };
-    });
-    url = embedded.url;
-  }
-  const connectionString = url;
-  return life.step('database pool', async () => {
-    const database = openDatabase(connectionString, o);
-    try {
-      await checkConnection(database, connectionString, config.databaseUrl ? 'DATABASE_URL' : 'the embedded PostgreSQL');
-    } catch (err) {
-      await database.close();
-      throw err;
-    }
-    return { value: database, stop: () => database.close() };
+/** Applied whole or not at all: a signal meanwhile waits for the step to finish. */
+async function migrations(life: Lifecycle, log: Logger, database: DbHandle): Promise<void> {
+  await life.step('migrations', async () => {
+    const applied = await migrateToLatest(database.db, database.pool);
+    log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
+    return { value: applied };
   });
 }
 
@@ -141,12 +91,4 @@ async function listen(life: Lifecycle, server: ReturnType<typeof createProbotSer
     }
     return { value: undefined, stop: () => server.stop() };
   });
-}
-
-/** Logs a start-up failure once, readably; returns what the entry point should see. */
-function report(err: unknown, log: Logger): unknown {
-  if (err instanceof Reported || err instanceof ShutdownStarted) return err;
-  if (err instanceof DatabaseUnreachable) log.fatal({ code: err.code }, err.message);
-  else log.fatal({ err }, `start-up failed: ${(err as Error)?.message ?? String(err)}`);
-  return new Reported(String(err));
 }

@@ -287,7 +287,7 @@ function childEnv(port: number, o: StartOptions): NodeJS.ProcessEnv {
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     GHE_HOST: o.githubHost ?? '127.0.0.1:9',
     GHE_PROTOCOL: 'http',
-    LOG_FORMAT: 'json',
+    // No LOG_FORMAT: off a terminal the logs are JSON by default, which every test relies on.
     LOG_LEVEL: 'info',
     NODE_ENV: 'test',
     NO_PROXY: '127.0.0.1,localhost',

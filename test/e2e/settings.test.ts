@@ -80,7 +80,7 @@ describe('.env is read before anything else, and the environment wins over it', 
 });
 
 describe('setup mode (no GitHub App configured yet)', () => {
-  test('/healthz answers 200, /readyz 503 "not configured", / leads to the setup page; SIGTERM exits 0', async () => {
+  test('/healthz answers 200, /readyz 503 "not configured", / leads to the setup page; logs are JSON off a terminal; SIGTERM exits 0', async () => {
     const server = await spawnServer({ app: false, databaseUrl: t.url });
     await waitFor('/healthz to answer', () => server.get('/healthz').then((r) => r.status === 200, () => false), {
       timeoutMs: 20_000,
@@ -93,6 +93,10 @@ describe('setup mode (no GitHub App configured yet)', () => {
     expect((await server.get('/probot')).status).toBe(200);
     const exit = await server.stop();
     expect({ code: exit.code, forced: exit.forced }).toEqual({ code: 0, forced: false });
+    // No LOG_FORMAT, not a terminal: every line is JSON, Probot's own (its setup welcome, "Listening on") included.
+    expect(server.lines.filter((l) => !l.startsWith('{') && l.trim() !== '')).toEqual([]);
+    expect(server.logs.some((l) => typeof l.msg === 'string' && l.msg.startsWith('Listening on'))).toBe(true);
+    expect(server.logs.some((l) => l.msg === 'Welcome to Probot!')).toBe(true);
   }, 30_000);
 });
 
@@ -131,14 +135,6 @@ describe('a GitHub App key that is set but unusable is a start-up error naming t
 });
 
 describe('log format', () => {
-  test('JSON when stdout is not a terminal, with no LOG_FORMAT: Probot\'s lines and ours', async () => {
-    const server = await startServer({ databaseUrl: t.url, env: { LOG_FORMAT: undefined } });
-    const nonJson = server.lines.filter((l) => !l.startsWith('{') && l.trim() !== '');
-    expect(nonJson).toEqual([]);
-    expect(server.logs.some((l) => typeof l.msg === 'string' && l.msg.startsWith('Listening on'))).toBe(true);
-    await server.stop();
-  }, 30_000);
-
   /** The output of a process run in a pseudo-terminal, ended by the configuration error (PORT=eighty) it is given. */
   async function inTerminal(env: Record<string, string | undefined>): Promise<string> {
     const { server } = await runToExit({ via: 'terminal', databaseUrl: t.url, env: { LOG_FORMAT: undefined, PORT: 'eighty', ...env } });
