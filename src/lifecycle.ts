@@ -106,7 +106,7 @@ export class Lifecycle {
 
   async #stopAll(reason: string, exitCode: number): Promise<number> {
     if (this.#parts.length === 0) return exitCode; // nothing was started
-    this.#log?.info({ reason }, 'shutting down: no new requests or jobs; finishing what started');
+    this.#log?.info({ reason }, 'shutting down: nothing new starts; stopping what started, newest first');
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.#timeoutMs);
