@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 
@@ -60,9 +60,18 @@ export function buildServer(): Build {
     } catch {
       rmSync(tmp, { recursive: true, force: true }); // another worker got there first
     }
+    pruneOldBuilds(dirname(dir), dir);
   }
   built = { dir, main: join(dir, 'dist', 'src', 'main.js'), migrate: join(dir, 'dist', 'src', 'migrate.js') };
   return built;
+}
+
+/** Builds of other sources made over an hour ago: no test run lasts that long, so none is in use. */
+function pruneOldBuilds(parent: string, current: string): void {
+  for (const name of readdirSync(parent)) {
+    const p = join(parent, name);
+    if (p !== current && Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { recursive: true, force: true });
+  }
 }
 
 function listTs(dir: string): string[] {
