@@ -64,10 +64,6 @@ export class Lifecycle {
     return this.#flush().catch(() => {});
   }
 
-  get stopping(): boolean {
-    return this.#shutdown !== undefined;
-  }
-
   /**
    * Runs one start-up step unless shutdown has begun; what it started is stopped on
    * shutdown. Throws ShutdownStarted when shutdown began before or during the step.
