@@ -1,13 +1,12 @@
 /**
  * What one tenant's worst input costs everybody (issue #8), measured on the built server
- * (`node dist/src/main.js`, as in production) against a fake GitHub: each abuse runs while
+ * (`node dist/src/main.js`, as in production; test/e2e/build.ts builds it) against a fake GitHub: each abuse runs while
  * another process polls /healthz and this one samples the server's memory; the server's own
  * event-loop delay comes from its metrics. Targets: RSS growth under 100 MB, the longest
  * /healthz wait under 200 ms, event-loop delay p99 under 50 ms while a big push is matched.
- * Run: `npm run bench:abuse` (about a minute; builds first). Uses DATABASE_URL's server when
+ * Run: `npm run bench:abuse` (about a minute). Uses DATABASE_URL's server when
  * set (a scratch database on it), else an embedded PostgreSQL.
  */
-import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { biggestPush, hugePushBody, listFlood, seedThousandGoals, unsignedFlood, type Target } from '../test/e2e/abuses.js';
 import { startFakeGitHub } from '../test/e2e/fake-github.js';
@@ -18,10 +17,9 @@ import { scratchDatabase } from './scratch-database.js';
 
 const TARGETS = { rssGrowthMb: 100, maxHealthzMs: 200, loopP99Ms: 50 };
 
-execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 const database = await scratchDatabase('gitdone_bench_abuse');
 const gh = await startFakeGitHub();
-const server = await startServer({ databaseUrl: database.url, githubHost: gh.host, entry: ['dist/src/main.js'] });
+const server = await startServer({ databaseUrl: database.url, githubHost: gh.host }); // the built server (test/e2e/build.ts)
 const x: Target = { server, gh, db: database.db };
 await seedThousandGoals(database.db);
 

@@ -1,18 +1,35 @@
 import { pino, type Logger } from 'pino';
 import { getTransformStream } from '@probot/pino';
+import type { LogSettings } from './config/env.js';
 import { redaction } from './log-redact.js';
 
+export interface Log {
+  log: Logger;
+  /** Writes out what is still buffered: call before process.exit, or the last lines are lost. */
+  flush(): Promise<void>;
+}
+
 /**
- * The same logger Probot would build (LOG_LEVEL, LOG_FORMAT=json|pretty,
- * LOG_LEVEL_IN_STRING, LOG_MESSAGE_KEY), made here because GitDone logs before
- * Probot starts: while it opens the database and runs migrations.
+ * One logger for GitDone and Probot (it is handed to Probot's server), built the way
+ * Probot builds its own (@probot/pino: pretty or JSON, Sentry when SENTRY_DSN is set).
+ * The format is chosen by config/env.ts: JSON in production and whenever stdout is not a
+ * terminal (log collectors want one object a line), pretty in a terminal, LOG_FORMAT wins.
  */
-export async function createLog(env: NodeJS.ProcessEnv = process.env): Promise<Logger> {
+export async function createLog(settings: LogSettings): Promise<Log> {
   const transform = await getTransformStream({
-    logFormat: env.LOG_FORMAT === 'json' ? 'json' : env.LOG_FORMAT === 'pretty' ? 'pretty' : undefined,
-    logLevelInString: env.LOG_LEVEL_IN_STRING === 'true',
-    sentryDsn: env.SENTRY_DSN,
+    logFormat: settings.format,
+    logLevelInString: settings.levelInString,
+    sentryDsn: settings.sentryDsn,
   });
-  transform.pipe(pino.destination(1) as unknown as NodeJS.WritableStream);
-  return pino({ level: env.LOG_LEVEL || 'info', name: 'gitdone', messageKey: env.LOG_MESSAGE_KEY || 'msg', ...redaction }, transform);
+  const destination = pino.destination({ dest: 1, sync: true });
+  transform.pipe(destination as unknown as NodeJS.WritableStream);
+  const log = pino({ level: settings.level, name: 'gitdone', messageKey: settings.messageKey, ...redaction }, transform);
+  return {
+    log,
+    async flush() {
+      // The transform hands lines on asynchronously; let it, then write them out.
+      await new Promise((resolve) => setImmediate(resolve));
+      destination.flushSync();
+    },
+  };
 }

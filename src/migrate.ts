@@ -1,18 +1,24 @@
-import { openDatabase } from './db/database.js';
-import { startEmbeddedPostgres } from './db/embedded.js';
-import { migrateToLatest } from './db/migrate.js';
-import { readEnv } from './env.js';
-import { createLog } from './log.js';
+import { Lifecycle, Reported, ShutdownStarted, runAsProcess } from './lifecycle.js';
 
-/** `npm run migrate`: apply pending migrations and exit (for a release step before rollout). */
-const log = await createLog();
-const env = readEnv();
-const embedded = env.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: env.dataDir, log });
-const database = openDatabase(env.databaseUrl ?? embedded!.url, { max: 2 });
+/**
+ * `npm run migrate` (in the container: `node dist/src/migrate.js`): apply pending
+ * migrations and exit, for a release step before rollout. Same settings (.env included),
+ * same database checks and the same clean stop on a signal as the server.
+ */
+const life = new Lifecycle();
+const end = runAsProcess(life);
+
 try {
-  const applied = await migrateToLatest(database.db, database.pool);
-  log.info({ applied }, applied.length ? 'migrations applied' : 'nothing to migrate');
-} finally {
-  await database.close();
-  await embedded?.stop();
+  const { configure } = await import('./configure.js');
+  const { config, log } = await configure(life, { needsApp: false });
+  const { startDatabase } = await import('./start-database.js');
+  const database = await startDatabase(life, config, log, { max: 2 });
+  const { migrateOnly } = await import('./startup.js');
+  await migrateOnly(life, log, database);
+  await end('migrations done');
+} catch (err) {
+  if (!(err instanceof ShutdownStarted)) {
+    if (!(err instanceof Reported)) console.error(err); // failed before there was a log
+    await end('migrations failed', 1);
+  }
 }

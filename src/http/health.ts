@@ -39,6 +39,22 @@ export function healthRoutes(deps: { db: Db; metrics: Metrics }) {
 }
 
 /**
+ * Setup mode (no GitHub App yet, only Probot's setup page): the process runs, so /healthz
+ * is 200; it cannot do its work, so /readyz is 503 "not configured" and a load balancer
+ * sends it nothing.
+ */
+export function setupModeHealthRoutes() {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/healthz') send(res, 200, 'ok\n');
+    else if (path === '/readyz') send(res, 503, 'not configured\n');
+    else return false;
+    return true;
+  };
+}
+
+/**
  * True when the database answers and every migration is applied; throws when it does not
  * answer. Once current, the migrations stay current for this build: later probes only ask
  * the database to answer (Kysely's check introspects the whole catalogue).

@@ -7,7 +7,7 @@ import { killAll, startServer, waitFor, type ServerProcess } from './server.js';
 import { COMPARE_PAGE } from '../../src/github/commits.js';
 
 /**
- * The real process, end to end: signed webhooks over HTTP into `node --import tsx src/main.ts`,
+ * The real process, end to end: signed webhooks over HTTP into the built `node dist/src/main.js`,
  * PostgreSQL, graphile-worker, and a fake GitHub over HTTP that the real Octokit talks to.
  */
 

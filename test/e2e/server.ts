@@ -1,32 +1,51 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { testPrivateKey } from '../helpers/keys.js';
+import { buildServer } from './build.js';
 
 /**
- * Runs the real entry (`node --import tsx src/main.ts`) as a child process, the way
- * `npm start` runs the build: env → database → migrations → Probot server → workers.
- * Nothing is built: tsx compiles the TypeScript on the fly.
+ * Runs the built server (`node dist/src/main.js`, or `npm start` itself) as a child
+ * process, the way it runs in production: env → database → migrations → Probot server →
+ * workers. The build is made once per source version (see build.ts).
+ *
+ * Each process gets its own working directory (a folder like the repository's root:
+ * package.json, app.yml, dist/), so that a developer's `.env` or `*.pem` never leaks into
+ * a test, and a test can give it a `.env` of its own.
  */
 
 export const WEBHOOK_SECRET = 'e2e-webhook-secret';
 const ROOT = new URL('../../', import.meta.url).pathname;
+const SIGNAL_MARKER = new URL('./signal-marker.mjs', import.meta.url).href;
 const live = new Set<ServerProcess>();
+/** Every process started since the last killAll, exited or not: npm's node may outlive npm. */
+const started = new Set<ServerProcess>();
 let serial = 0;
 
 export interface StartOptions {
-  databaseUrl: string;
-  /** `127.0.0.1:<port>` of the fake GitHub. */
-  githubHost: string;
+  /** The database; leave out for the embedded PostgreSQL (under the working directory's .data). */
+  databaseUrl?: string;
+  /** `127.0.0.1:<port>` of the fake GitHub (default: a port nothing listens on). */
+  githubHost?: string;
   secret?: string;
-  env?: Record<string, string>;
+  /** false: no APP_ID, PRIVATE_KEY or WEBHOOK_SECRET, so the process starts in setup mode. */
+  app?: boolean;
+  /** Put last into the child's environment; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  /** Contents of `.env` in the working directory. */
+  dotenv?: string;
+  /**
+   * How to start it: `node dist/src/main.js` (default); `npm start` (with `--ignore-scripts`:
+   * the build is already there); or node in a pseudo-terminal (util-linux `script`).
+   */
+  via?: 'node' | 'npm' | 'terminal';
+  /** Preload test/e2e/signal-marker.mjs, which reports when the SIGTERM handler is installed. */
+  markSignalHandler?: boolean;
   readyTimeoutMs?: number;
-  /** What node runs; default the TypeScript entry through tsx (benchmarks run the build: `dist/src/main.js`). */
-  entry?: string[];
 }
 
 export interface Exit {
@@ -49,20 +68,29 @@ export class ServerProcess {
   /** ms from spawn to /readyz 200 and the "GitDone is ready" log line. */
   readyMs = 0;
   readonly logFile: string;
+  /** When it was spawned (Date.now()). */
+  readonly spawnedAt = Date.now();
+  /** The node process' pid, when signal-marker.mjs reported it (under `npm start`, npm's child). */
+  nodePid: number | undefined;
   private readonly file: WriteStream;
   private lineWaiters: Array<() => void> = [];
 
   constructor(
     readonly child: ChildProcess,
     readonly port: number,
+    /** Its working directory (package.json, app.yml, dist/, and .env when given). */
+    readonly cwd: string,
   ) {
     this.logFile = join(tmpdir(), `gitdone-e2e-${process.pid}-${++serial}-${port}.log`);
     this.file = createWriteStream(this.logFile);
     const take = (stream: NodeJS.ReadableStream | null, tag: string) => {
       if (!stream) return;
-      createInterface({ input: stream }).on('line', (line) => {
+      createInterface({ input: stream }).on('line', (raw) => {
+        const line = raw.replace(/\r$/, ''); // a pseudo-terminal ends lines with \r\n
+        const marker = /\[e2e\] SIGTERM handler installed pid=(\d+)/.exec(line);
+        if (marker) this.nodePid = Number(marker[1]);
         this.lines.push(tag === 'err' ? `[stderr] ${line}` : line);
-        this.file.write(`${tag} ${line}\n`);
+        if (!this.file.writableEnded) this.file.write(`${tag} ${line}\n`); // npm's node may write on after npm exited
         if (tag === 'out' && line.startsWith('{')) {
           try {
             this.logs.push(JSON.parse(line) as Record<string, unknown>);
@@ -70,9 +98,7 @@ export class ServerProcess {
             /* not JSON: kept in lines */
           }
         }
-        const waiters = this.lineWaiters;
-        this.lineWaiters = [];
-        for (const w of waiters) w();
+        this.wake();
       });
     };
     take(child.stdout, 'out');
@@ -82,10 +108,18 @@ export class ServerProcess {
         this.exit = { code, signal };
         live.delete(this);
         this.file.end();
+        this.wake();
         resolve(this.exit);
       });
     });
     live.add(this);
+    started.add(this);
+  }
+
+  private wake(): void {
+    const waiters = this.lineWaiters;
+    this.lineWaiters = [];
+    for (const w of waiters) w();
   }
 
   get url(): string {
@@ -151,15 +185,45 @@ export class ServerProcess {
     return this.exited;
   }
 
+  /** SIGKILL to the process and everything below it (`npm start`'s node, an embedded postgres): test cleanup. */
+  async killTree(): Promise<Exit> {
+    // npm's node outlives a killed npm: take it and its children too.
+    const inner = this.nodePid ? [this.nodePid, ...descendants(this.nodePid)] : [];
+    const below = [...(this.exit ? [] : descendants(this.pid)), ...inner];
+    const exit = await this.kill();
+    for (const pid of below) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    return exit;
+  }
+
+  /** Resolves with the first raw output line (stdout or `[stderr] …`) matching, or rejects after `timeoutMs` or on exit. */
+  async waitForLine(match: RegExp, timeoutMs: number): Promise<string> {
+    return this.waitUntil(() => this.lines.find((l) => match.test(l)), `a line matching ${match}`, timeoutMs);
+  }
+
+  /** Resolves with the exit, or rejects after `timeoutMs` (the process is left running). */
+  async waitForExit(timeoutMs: number): Promise<Exit> {
+    return this.waitUntil(() => this.exit, 'the process to exit', timeoutMs, { exitIsFailure: false });
+  }
+
   /** Resolves with the first log entry matching, or rejects after `timeoutMs`. */
   async waitForLog(match: (l: Record<string, unknown>) => boolean, timeoutMs: number): Promise<Record<string, unknown>> {
+    return this.waitUntil(() => this.logs.find(match), 'the expected log line', timeoutMs);
+  }
+
+  private async waitUntil<T>(check: () => T | undefined, what: string, timeoutMs: number, o = { exitIsFailure: true }): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.logs.find(match);
-      if (found) return found;
-      if (this.exit) throw new Error(`server exited (${JSON.stringify(this.exit)}) before the expected log line\n${this.tail()}`);
+      const found = check();
+      if (found !== undefined) return found;
+      if (this.exit && o.exitIsFailure) throw new Error(`server exited (${JSON.stringify(this.exit)}) before ${what}\n${this.tail()}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`expected log line not seen within ${timeoutMs} ms\n${this.tail()}`);
+      if (left <= 0) throw new Error(`${what} not seen within ${timeoutMs} ms\n${this.tail()}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 250));
         this.lineWaiters.push(() => {
@@ -186,62 +250,97 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The environment the child gets: the parent's minus anything that would change what it talks to. */
+/** Variables of the parent that would change what the child talks to or how it behaves. */
+const INHERITED_BUT_DROPPED = [
+  'NODE_OPTIONS', // jest's --experimental-vm-modules
+  'DATABASE_URL',
+  'NODE_ENV',
+  'APP_ID',
+  'PRIVATE_KEY',
+  'PRIVATE_KEY_PATH',
+  'WEBHOOK_SECRET',
+  'WEBHOOK_PROXY_URL',
+  'WEBHOOK_PATH',
+  'PUBLIC_URL',
+  'GH_ORG',
+  'REDIS_URL',
+  'SENTRY_DSN',
+  'LOG_LEVEL',
+  'LOG_FORMAT',
+  'LOG_MESSAGE_KEY',
+  'LOG_LEVEL_IN_STRING',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'https_proxy',
+];
+
+/** The environment the child gets: the parent's, minus what would change its behaviour, plus the test's. */
 function childEnv(port: number, o: StartOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of [
-    'NODE_OPTIONS', // jest's --experimental-vm-modules
-    'DATABASE_URL',
-    'PRIVATE_KEY_PATH',
-    'WEBHOOK_PROXY_URL',
-    'WEBHOOK_PATH',
-    'GH_ORG',
-    'REDIS_URL',
-    'SENTRY_DSN',
-    'LOG_MESSAGE_KEY',
-    'LOG_LEVEL_IN_STRING',
-    'GITDONE_DATA_DIR',
-    'HTTP_PROXY',
-    'HTTPS_PROXY',
-    'http_proxy',
-    'https_proxy',
-  ]) {
-    delete env[k];
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!INHERITED_BUT_DROPPED.includes(k) && !k.startsWith('GITDONE_') && !k.startsWith('npm_') && !k.startsWith('PG')) env[k] = v;
   }
-  return {
-    ...env,
-    APP_ID: '1',
-    PRIVATE_KEY: testPrivateKey(),
-    WEBHOOK_SECRET: o.secret ?? WEBHOOK_SECRET,
-    DATABASE_URL: o.databaseUrl,
+  Object.assign(env, {
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    GHE_HOST: o.githubHost,
+    GHE_HOST: o.githubHost ?? '127.0.0.1:9',
     GHE_PROTOCOL: 'http',
-    LOG_FORMAT: 'json',
+    // No LOG_FORMAT: off a terminal the logs are JSON by default, which every test relies on.
     LOG_LEVEL: 'info',
     NODE_ENV: 'test',
     NO_PROXY: '127.0.0.1,localhost',
-    ...o.env,
-  };
+    // The setup page would ask smee.io for a channel: no network in tests.
+    NO_SMEE_SETUP: 'true',
+  });
+  if (o.databaseUrl) env.DATABASE_URL = o.databaseUrl;
+  if (o.app !== false) {
+    Object.assign(env, { APP_ID: '1', PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: o.secret ?? WEBHOOK_SECRET });
+  }
+  if (o.markSignalHandler) env.NODE_OPTIONS = `--import ${SIGNAL_MARKER}`;
+  for (const [k, v] of Object.entries(o.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/** A working directory laid out like the repository: package.json, app.yml and the build's dist/. */
+function workingDirectory(o: StartOptions): string {
+  const build = buildServer();
+  const dir = join(ROOT, 'test-artifacts', 'e2e-run', `${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), readFileSync(join(build.dir, 'package.json')));
+  writeFileSync(join(dir, 'app.yml'), readFileSync(join(ROOT, 'app.yml')));
+  symlinkSync(join(build.dir, 'dist'), join(dir, 'dist'));
+  if (o.dotenv !== undefined) writeFileSync(join(dir, '.env'), o.dotenv);
+  return dir;
+}
+
+/** Starts the process and returns at once: for tests about start-up itself. */
+export async function spawnServer(o: StartOptions = {}): Promise<ServerProcess> {
+  const port = await freePort();
+  const cwd = workingDirectory(o);
+  const env = childEnv(port, o);
+  const options = { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] as Array<'ignore' | 'pipe'> };
+  const child =
+    o.via === 'npm'
+      ? spawn('npm', ['start', '--ignore-scripts', '--silent'], options)
+      : o.via === 'terminal'
+        ? spawn('script', ['--quiet', '--return', '--command', `${process.execPath} dist/src/main.js`, '/dev/null'], options)
+        : spawn(process.execPath, ['--enable-source-maps', 'dist/src/main.js'], options);
+  return new ServerProcess(child, port, cwd);
 }
 
 /**
- * Starts `node --import tsx src/main.ts` and waits until /readyz answers 200 and the
- * workers are running ("GitDone is ready"). Rejects, with the output, if it exits first.
+ * Starts the built server and waits until /readyz answers 200 and the workers are running
+ * ("GitDone is ready"). Rejects, with the output, if it exits first.
  */
 export async function startServer(o: StartOptions): Promise<ServerProcess> {
-  const port = await freePort();
-  const started = Date.now();
-  const child = spawn(process.execPath, o.entry ?? ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: childEnv(port, o),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const server = new ServerProcess(child, port);
+  const server = await spawnServer(o);
   const timeoutMs = o.readyTimeoutMs ?? 30_000;
-  const deadline = started + timeoutMs;
+  const deadline = server.spawnedAt + timeoutMs;
   try {
     for (;;) {
       if (server.exit) throw new Error(`server exited before it was ready: ${JSON.stringify(server.exit)}`);
@@ -253,24 +352,78 @@ export async function startServer(o: StartOptions): Promise<ServerProcess> {
       if (status === 200) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    // /readyz is served before the workers start (main.ts starts them after Probot): wait for those too.
     await server.waitForLog((l) => l.msg === 'GitDone is ready', Math.max(1000, deadline - Date.now()));
   } catch (err) {
     await server.kill();
     throw new Error(`${(err as Error).message}\n${server.tail()}`, { cause: err });
   }
-  server.readyMs = Date.now() - started;
+  server.readyMs = Date.now() - server.spawnedAt;
   return server;
+}
+
+/** Processes whose command line mentions `text` (an embedded database's data directory, say). */
+export function processesMentioning(text: string): Array<{ pid: number; cmdline: string }> {
+  const found: Array<{ pid: number; cmdline: string }> = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmdline.includes(text)) found.push({ pid: Number(name), cmdline });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return found;
+}
+
+/** Every process below `pid` (children, their children, …), from /proc. */
+export function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, parent] of parentOf) {
+      if (parent === p) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
 }
 
 /** Kills every server process still running (afterAll/afterEach: even when a test failed). */
 export async function killAll(): Promise<void> {
-  await Promise.all([...live].map((s) => s.kill()));
+  const all = [...started];
+  started.clear();
+  await Promise.all(all.map((s) => s.killTree()));
+  for (const s of all) {
+    // An embedded postgres killed just now may take a moment to let go of its data directory.
+    for (let i = 0; i < 50 && processesMentioning(s.cwd).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    rmSync(s.cwd, { recursive: true, force: true });
+  }
 }
 
 // Last resort if jest's worker goes away without running afterAll.
 process.once('exit', () => {
   for (const s of live) s.child.kill('SIGKILL');
+  for (const s of started) {
+    try {
+      if (s.nodePid) process.kill(s.nodePid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
 });
 
 /** Polls `check` until it returns a value other than undefined/false; fails with `explain()` after `timeoutMs`. */

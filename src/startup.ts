@@ -1,0 +1,110 @@
+import type { Probot } from 'probot';
+import type { Logger } from 'pino';
+import { gitdone } from './app.js';
+import type { Config } from './config/env.js';
+import { reportFailure } from './configure.js';
+import type { DbHandle } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { appIdentity } from './github/app-identity.js';
+import { createMetrics } from './http/metrics.js';
+import { createProbotServer, loadSetupPage } from './http/probot-server.js';
+import { startWorker } from './jobs/worker.js';
+import { Reported, type Lifecycle } from './lifecycle.js';
+
+/**
+ * GitDone's start-up after configure.ts and start-database.ts, step by step on the
+ * lifecycle (so that a signal at any point stops exactly what has started, newest first):
+ * migrations → GitHub App → workers → HTTP server. Without an app: the setup page
+ * instead of the last three.
+ */
+export async function startGitDone(life: Lifecycle, config: Config, log: Logger, database: DbHandle): Promise<void> {
+  try {
+    await migrations(life, log, database);
+    if (config.app) await serve(life, config, log, database);
+    else await serveSetupPage(life, config, log);
+  } catch (err) {
+    throw reportFailure(err, log);
+  }
+}
+
+/** `npm run migrate`: the migrations alone; the caller then ends the process. */
+export async function migrateOnly(life: Lifecycle, log: Logger, database: DbHandle): Promise<void> {
+  try {
+    await migrations(life, log, database);
+  } catch (err) {
+    throw reportFailure(err, log);
+  }
+}
+
+/** Applied whole or not at all: a signal meanwhile waits for the step to finish. */
+async function migrations(life: Lifecycle, log: Logger, database: DbHandle): Promise<void> {
+  await life.step('migrations', async () => {
+    const applied = await migrateToLatest(database.db, database.pool);
+    log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
+    return { value: applied };
+  });
+}
+
+/** The app: webhooks and routes through Probot, jobs through the workers. */
+async function serve(life: Lifecycle, config: Config, log: Logger, database: DbHandle): Promise<void> {
+  const app = config.app!;
+  log.info({ appId: app.appId, key: app.keySource }, 'GitHub App configured');
+  const metrics = createMetrics();
+  const server = createProbotServer(config, log, app);
+  const probot = await life.step('GitHub App', async () => {
+    let loaded: Probot | undefined;
+    await server.load((probotApp, options) => {
+      loaded = probotApp;
+      // A completion shows on embeds within a second; a burst of views costs one query a second.
+      return gitdone({
+        db: database.db,
+        metrics,
+        publicUrl: config.publicUrl,
+        githubUrl: config.githubUrl,
+        embedCacheMs: 1000,
+        // GitDone's own intake takes the path Probot would serve (WEBHOOK_PATH) and its secret.
+        webhooks: { path: config.probot.webhookPath ?? '/api/github/webhooks', secret: app.webhookSecret },
+      })(probotApp, options);
+    });
+    return { value: loaded! };
+  });
+  await life.step('workers', async () => {
+    const runner = await startWorker(
+      {
+        db: database.db,
+        auth: (id) => probot.auth(id) as never,
+        app: appIdentity(app.appId, () => probot.auth() as never),
+        links: { publicUrl: config.publicUrl, githubUrl: config.githubUrl },
+        log,
+        metrics,
+      },
+      database.pool,
+      { concurrency: config.workerConcurrency },
+    );
+    // Waits for running jobs; pending ones stay queued in the database for the next process.
+    return { value: runner, stop: () => runner.stop() };
+  });
+  await listen(life, server);
+  log.info({ publicUrl: config.publicUrl }, 'GitDone is ready');
+}
+
+/** No GitHub App yet (development only): Probot's setup page, with /healthz and /readyz. */
+async function serveSetupPage(life: Lifecycle, config: Config, log: Logger): Promise<void> {
+  const server = createProbotServer(config, log, undefined);
+  await life.step('setup page', async () => ({ value: await loadSetupPage(server, log) }));
+  await listen(life, server);
+  log.warn(`No GitHub App is configured yet: open http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${server.port} to register one, then restart.`);
+}
+
+async function listen(life: Lifecycle, server: ReturnType<typeof createProbotServer>): Promise<void> {
+  await life.step('HTTP server', async () => {
+    try {
+      await server.start();
+    } catch (err) {
+      // Probot's server has logged it already ("Port 3000 is already in use…").
+      if ((err as { syscall?: string }).syscall === 'listen') throw new Reported((err as Error).message);
+      throw err;
+    }
+    return { value: undefined, stop: () => server.stop() };
+  });
+}
