@@ -146,7 +146,7 @@ describe('GitDone as a process, against a fake GitHub', () => {
 
       const notice = await waitFor(
         'the completion notice',
-        () => gh.comments.find((c) => c.repo === repo.name && /<!-- gitdone:goal:\d+:completed -->/.test(c.body)),
+        () => gh.comments.find((c) => c.repo === repo.name && /<!-- gitdone:goal:\d+:completed [0-9a-f]{32} -->/.test(c.body)),
         { timeoutMs: 20_000, explain },
       );
       expect(notice.issueNumber).toBe(12);
