@@ -45,7 +45,9 @@ describe('.github/workflows', () => {
     expect(script.indexOf('npm test')).toBeGreaterThan(script.indexOf('npm install'));
     expect(script).toMatch(/npm run lint/);
     expect(script).not.toMatch(/npm ci\b/); // README: the lock file cannot satisfy npm ci on every mirror
-    expect(uses(job).some((u) => u.startsWith('azure/setup-kubectl@'))).toBe(true); // test/deploy renders with kustomize 5
+    // test/deploy renders the manifests with kustomize 5, and must not skip that here.
+    expect(uses(job).some((u) => u.startsWith('azure/setup-kubectl@'))).toBe(true);
+    expect(job.env.GITDONE_TEST_REQUIRE_KUBECTL).toBe('1');
   });
 
   test('release.yml: on a version tag, tested first, then built, smoke-tested and pushed to ghcr.io', () => {
