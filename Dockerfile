@@ -22,7 +22,9 @@ RUN npm run build
 FROM node:${NODE_VERSION}-trixie-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The embedded database is for development only; production uses DATABASE_URL.
+# Production dependencies only. The embedded database (embedded-postgres and its binaries) is
+# a devDependency: production always has DATABASE_URL. test/deploy/image.test.ts installs with
+# these same flags and runs the build on the result.
 RUN npm install --no-audit --no-fund --omit=dev --omit=optional --ignore-scripts && npm cache clean --force
 
 FROM node:${NODE_VERSION}-trixie-slim
