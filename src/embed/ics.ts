@@ -1,5 +1,7 @@
 import type { GoalView } from './view.js';
-import { LONE_SURROGATE, longDuration, zonedDeadline } from './format.js';
+import { LONE_SURROGATE } from '../text/unicode.js';
+import { longDuration } from '../time/durations.js';
+import { zonedDeadline } from '../time/deadline.js';
 
 const CRLF = '\r\n';
 const MAX_OCTETS = 75;

@@ -1,4 +1,4 @@
-import { escapeHtml } from './format.js';
+import { escapeHtml } from './escape.js';
 
 /** The `/` page: what GitDone is and how to use it. Static HTML, no script, no external request. */
 export function renderLanding(opts: { publicUrl: string }): string {

@@ -1,16 +1,6 @@
-import { createHash } from 'node:crypto';
-import type { GoalState } from '../goals/types.js';
+import { frame } from './countdown.js';
+import { cleanText, escapeHtml, jsonForScript, plainText, safeHref } from './escape.js';
 import type { GoalView } from './view.js';
-import {
-  cleanText,
-  clockParts,
-  escapeHtml,
-  jsonForScript,
-  longDuration,
-  plainText,
-  safeHref,
-  zonedDeadline,
-} from './format.js';
 
 export type PageTheme = 'auto' | 'light' | 'dark';
 
@@ -20,16 +10,10 @@ export interface PageOptions {
   embedUrl: string;
   /** How often the page re-reads the JSON, in seconds (default 30). Tests make it short. */
   pollSeconds?: number;
+  /** The page's script (embed/page-bundle.ts builds it from page-script.ts), inlined as it is. */
+  script: string;
 }
 
-const LABELS: Record<GoalState, string> = {
-  on_track: 'On track',
-  due_soon: 'Due soon',
-  overdue: 'Overdue',
-  completed: 'Completed',
-  completed_late: 'Completed late',
-  cancelled: 'Cancelled',
-};
 
 const DARK =
   '--bg:#191919;--fg:rgba(255,255,255,.81);--mu:rgba(255,255,255,.46);--bd:rgba(255,255,255,.13);' +
@@ -79,135 +63,14 @@ const STYLE = [
   '@media(prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}',
 ].join('');
 
-/**
- * The one inline script. Constant (no per-goal data: that sits in the JSON block), so the
- * route's CSP can allow exactly it by hash. It ticks the countdown from the server's due_at
- * corrected for clock skew (server `now` against the client's Date.now()), reads
- * `<path>.json` right after load, then every 30 s and when the tab becomes visible or focused
- * (backing off on errors), and announces milestones in a polite live region. The page itself
- * may come from the browser's cache after a 304 (its ETag ignores the clock), so its embedded
- * `now` can be old: every read uses cache: 'no-store' and the skew is reset from that fresh `now`.
- */
-const SCRIPT_SOURCE = `
-(function(){
-var d=document,E=function(i){return d.getElementById(i)};
-var D=JSON.parse(E('gd-data').textContent),M=E('gd');
-var skew=Date.parse(D.now)-Date.now(),last=null,tk=0,pt=0,fail=0,busy=0,lp=0;
-var base=Math.max(1,D.poll||30)*1e3,url=location.pathname.replace(/\\/$/,'')+'.json';
-var L={on_track:'On track',due_soon:'Due soon',overdue:'Overdue',completed:'Completed',completed_late:'Completed late',cancelled:'Cancelled'};
-var A={due_soon:'Due soon: less than a day left',overdue:'Overdue: the deadline has passed',completed:'Completed',completed_late:'Completed after the deadline',cancelled:'Cancelled'};
-function now(){return Date.now()+skew;}
-function fin(s){return s=='cancelled'||s=='completed'||s=='completed_late';}
-function state(n){
-var s=D.status,due=Date.parse(D.due_at);
-if(s=='cancelled')return s;
-if(s=='completed')return D.completed_at&&Date.parse(D.completed_at)>due?'completed_late':'completed';
-var l=due-n;return l<=0?'overdue':l<864e5?'due_soon':'on_track';
-}
-function clock(ms){
-var t=Math.floor(Math.max(0,ms)/1e3),v=[Math.floor(t/86400),Math.floor(t/3600)%24,Math.floor(t/60)%60,t%60],h='',i=0,j;
-while(i<2&&!v[i])i++;
-for(j=i;j<4;j++)h+='<b>'+(j>i&&v[j]<10?'0':'')+v[j]+'</b><i>'+'dhms'.charAt(j)+'</i>';
-return h;
-}
-function P(n,w){return n+' '+w+(n==1?'':'s');}
-function rough(ms){var m=Math.floor(Math.abs(ms)/6e4),h=Math.floor(m/60),x=Math.floor(h/24);return x?P(x,'day'):h?P(h,'hour'):m?P(m,'minute'):'less than a minute';}
-function put(i,v,html){var e=E(i);if(e._v===v)return;e._v=v;if(html)e.innerHTML=v;else e.textContent=v;}
-function tick(){
-var n=now(),s=state(n),due=Date.parse(D.due_at),b,c='';
-if(s=='cancelled')b='Cancelled';
-else if(fin(s)){var x=Date.parse(D.completed_at)||n;b='Done';c=rough(x-due)+(x>due?' late':' early');}
-else if(s=='overdue'){b=clock(n-due);c='over';}
-else{b=clock(due-n);c='left';}
-put('gd-big',b,1);put('gd-cap',c);put('gd-pill',L[s]);
-if(M.getAttribute('data-state')!=s)M.setAttribute('data-state',s);
-if(last&&s!=last&&A[s])put('gd-live',A[s]+': '+D.title);
-last=s;clearTimeout(tk);
-if(!fin(s))tk=setTimeout(tick,1e3-n%1e3+15);
-}
-function fmt(tz,o){o.weekday='short';o.day='numeric';o.month='short';o.year='numeric';o.hour='2-digit';o.minute='2-digit';o.hourCycle='h23';if(tz)o.timeZone=tz;return new Intl.DateTimeFormat(tz?'en-GB':void 0,o);}
-function when(moved){
-var t=new Date(D.due_at),z,f,e;
-try{
-if(moved){
-var tz=D.timezone,off=new Intl.DateTimeFormat('en-GB',{timeZone:tz,timeZoneName:'longOffset'}).formatToParts(t).pop().value.replace('GMT','UTC');
-put('gd-zt',fmt(tz,{}).format(t));put('gd-zn',/^(Etc\\/)?UTC$/.test(tz)?'UTC':tz+' ('+(off=='UTC'?'UTC+00:00':off)+')');
-E('gd-due').setAttribute('datetime',D.due_at);
-}
-f=fmt(0,{timeZoneName:'short'});z=f.resolvedOptions().timeZone;
-e=E('gd-local');e.hidden=z==D.timezone||(/^(Etc\\/)?UTC$/.test(z)&&/^(Etc\\/)?UTC$/.test(D.timezone));
-put('gd-lt',f.format(t));E('gd-lt').setAttribute('datetime',D.due_at);
-}catch(x){}
-}
-function sched(ms){clearTimeout(pt);pt=setTimeout(poll,ms);}
-function apply(j){
-if(!j||typeof j.due_at!='string'||typeof j.status!='string')return;
-var moved=j.due_at!=D.due_at||j.timezone!=D.timezone;
-D.status=j.status;D.due_at=j.due_at;D.completed_at=j.completed_at||null;D.timezone=j.timezone;
-if(typeof j.title=='string'&&j.title!=D.title){D.title=j.title;E('gd-title').textContent=j.title;d.title=j.title+' \\u00b7 GitDone';}
-if(typeof j.tracked=='boolean')E('gd-note').hidden=j.tracked;
-if(j.now&&!isNaN(Date.parse(j.now)))skew=Date.parse(j.now)-Date.now();
-if(moved)when(1);
-tick();
-}
-function poll(){
-if(d.hidden||busy)return;
-busy=1;lp=Date.now();
-fetch(url,{cache:'no-store',credentials:'omit',headers:{accept:'application/json'}})
-.then(function(r){if(!r.ok)throw new Error(r.status);return r.json();})
-.then(function(j){busy=0;fail=0;apply(j);sched(fin(last)?base*10:base);},
-function(){busy=0;fail++;sched(Math.min(base*Math.pow(2,fail),6e5));});
-}
-function wake(){if(!d.hidden&&Date.now()-lp>1e3){tick();poll();}}
-d.addEventListener('visibilitychange',wake);
-addEventListener('focus',wake);
-tick();when(0);poll();
-})();
-`
-  .split('\n')
-  .map((l) => l.trim())
-  .filter(Boolean)
-  .join('\n');
-
-/** The exact text between <script> and </script>. */
-export const PAGE_SCRIPT = SCRIPT_SOURCE;
-
-/** CSP source for the inline script, quotes included, ready for `script-src`: `'sha256-…'`. */
-export const PAGE_SCRIPT_HASH = `'sha256-${createHash('sha256').update(PAGE_SCRIPT, 'utf8').digest('base64')}'`;
-
-/** The Content-Security-Policy the page is meant to be served with. */
-export const PAGE_CSP =
-  `default-src 'none'; style-src 'unsafe-inline'; script-src ${PAGE_SCRIPT_HASH}; connect-src 'self'; ` +
-  `img-src data:; frame-ancestors *; base-uri 'none'; form-action 'none'`;
-
-function bigHtml(view: GoalView): { big: string; cap: string } {
-  const now = Date.parse(view.now);
-  const due = Date.parse(view.due_at);
-  const clock = (ms: number): string => clockParts(ms).map(([n, u]) => `<b>${n}</b><i>${u}</i>`).join('');
-  switch (view.state) {
-    case 'cancelled':
-      return { big: 'Cancelled', cap: '' };
-    case 'completed':
-    case 'completed_late': {
-      const at = view.completed_at ? Date.parse(view.completed_at) : now;
-      return { big: 'Done', cap: `${longDuration(at - due)} ${at > due ? 'late' : 'early'}` };
-    }
-    case 'overdue':
-      return { big: clock(now - due), cap: 'over' };
-    default:
-      return { big: clock(due - now), cap: 'left' };
-  }
-}
-
 /** The countdown page of `/embed/<token>`: self-contained, under 14 KB, no external request. */
 export function renderPage(view: GoalView, opts: PageOptions): string {
   const theme: PageTheme = opts.theme === 'light' || opts.theme === 'dark' ? opts.theme : 'auto';
   const title = cleanText(view.title);
   const plainTitle = plainText(view.title);
   const repo = plainText(view.repo);
-  const { time, zone } = zonedDeadline(view.due_at, view.timezone);
-  const { big, cap } = bigHtml(view);
-  const label = LABELS[view.state];
+  // The first frame, drawn by the same code the page's script redraws with.
+  const { time, zone, big, cap, label } = frame(view, Date.parse(view.now));
   const href = safeHref(view.issue_url);
   const ref = `${repo}#${view.issue}`;
   const link = href
@@ -247,6 +110,6 @@ export function renderPage(view: GoalView, opts: PageOptions): string {
     `<p class="local" id="gd-local" hidden>Your time: <time id="gd-lt" datetime="${esc(view.due_at)}"></time></p>` +
     `<p class="sr" id="gd-live" aria-live="polite"></p>` +
     `</main><script type="application/json" id="gd-data">${jsonForScript(data)}</script>` +
-    `<script>${PAGE_SCRIPT}</script></body></html>`
+    `<script>${opts.script}</script></body></html>`
   );
 }

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db/database.js';
-import { findByToken } from '../goals/store.js';
+import { findByToken } from '../db/goals.js';
 import type { Metrics } from '../http/metrics.js';
 import { renderBadge } from './badge.js';
 import { renderIcs } from './ics.js';
 import { renderLanding } from './landing.js';
 import { renderNotFoundPage } from './not-found.js';
-import { PAGE_CSP, renderPage, type PageTheme } from './page.js';
+import { renderPage, type PageTheme } from './page.js';
+import { pageCsp, pageScript } from './page-bundle.js';
 import { renderShields } from './shields.js';
 import { toView, type GoalView } from './view.js';
 import { lookupCache } from './lookup-cache.js';
@@ -30,6 +31,8 @@ export interface EmbedDeps {
   now?: () => Date;
   /** How long a goal looked up by token may be reused (see lookup-cache.ts); 0 = always query. */
   cacheMs?: number;
+  /** How often the page re-reads its JSON, in seconds (default 30; tests make it short). */
+  pollSeconds?: number;
 }
 
 /** `/` and `/embed/<token>[.json|.svg|.ics|/shields.json]`: read-only views of one goal. */
@@ -54,7 +57,7 @@ export function embedRoutes(deps: EmbedDeps) {
     const view = toView(goal, deps.now?.() ?? new Date(), deps.githubUrl);
     const pageUrl = `${deps.publicUrl}/embed/${goal.token}`;
     const theme = variant === 'page' ? pageTheme(url) : undefined;
-    const draw = (v: GoalView) => render(v, variant, theme ?? 'auto', pageUrl, goal.token);
+    const draw = (v: GoalView) => render(v, variant, theme ?? 'auto', pageUrl, goal.token, deps.pollSeconds);
     // Strong ETags, and every answer revalidated (no-cache), so a 304 is the common case:
     // - Badges (.svg, shields.json) hold no clock, only words like "3d 4h left" that change at most
     //   once a minute: their tag hashes the bytes, so GitHub's image proxy mostly gets a 304.
@@ -86,7 +89,7 @@ export function embedRoutes(deps: EmbedDeps) {
       // Revalidate every time (GitHub's image proxy included): a 304 is cheap, a stale countdown is wrong.
       'cache-control': 'no-cache',
     };
-    if (variant === 'page') headers['content-security-policy'] = PAGE_CSP; // frame-ancestors *, and no X-Frame-Options
+    if (variant === 'page') headers['content-security-policy'] = pageCsp(); // frame-ancestors *, and no X-Frame-Options
     if (variant === 'svg') headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'";
     if (variant === 'json' || variant === 'shields') headers['access-control-allow-origin'] = '*';
     if (variant === 'ics') headers['content-disposition'] = `inline; filename="deadline-${goal.keyword.replace(/[^A-Za-z0-9_.-]/g, '_')}.ics"`;
@@ -118,10 +121,10 @@ function pageTheme(url: URL): PageTheme {
   return t === 'light' || t === 'dark' ? t : 'auto';
 }
 
-function render(view: GoalView, variant: Variant, theme: PageTheme, pageUrl: string, token: string): Rendered {
+function render(view: GoalView, variant: Variant, theme: PageTheme, pageUrl: string, token: string, pollSeconds?: number): Rendered {
   switch (variant) {
     case 'page':
-      return { body: renderPage(view, { theme, embedUrl: pageUrl }), type: 'text/html; charset=utf-8' };
+      return { body: renderPage(view, { theme, embedUrl: pageUrl, pollSeconds, script: pageScript() }), type: 'text/html; charset=utf-8' };
     case 'json':
       return { body: JSON.stringify(view), type: 'application/json; charset=utf-8' };
     case 'svg':

@@ -10,10 +10,11 @@
  * are replaced, and a table cell also needs its `|` escaped (GFM splits cells first).
  */
 
+import { BIDI_CONTROL, LONE_SURROGATE } from '../text/unicode.js';
+
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-/** Bidi embeddings, overrides and isolates: they could make the echo read as something else. */
-const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Direction marks: with the bidi controls, they could make an echo read as something else. */
+const DIRECTION_MARKS = /[\u200e\u200f\u061c]/g;
 
 /** At most this many characters of a user's words are echoed, unless the caller says otherwise. */
 export const ECHO_MAX = 80;
@@ -43,8 +44,14 @@ export function quote(text: string, opts: QuoteOptions = {}): string {
 export function oneLine(text: string): string {
   return text
     .replace(LONE_SURROGATE, '\ufffd')
-    .replace(BIDI, '')
+    .replace(BIDI_CONTROL, '')
+    .replace(DIRECTION_MARKS, '')
     .replace(CONTROL, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** A keyword shown as code: keywords have no backticks or spaces, so one pair of backticks holds. */
+export function code(keyword: string): string {
+  return '`' + keyword.replace(/`/g, '') + '`';
 }

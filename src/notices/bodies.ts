@@ -1,8 +1,9 @@
 import type { Goal } from '../goals/types.js';
 import { goalState } from '../goals/state.js';
-import { longDuration } from '../embed/format.js'; // the same words as the countdown page
-import { quote } from '../markdown/inert.js';
-import { code, formatDeadline, relative } from './text.js';
+import { code, quote } from '../markdown/inert.js';
+import { deadlineWords as formatDeadline } from '../time/deadline.js';
+import { longDuration } from '../time/durations.js'; // the same words as the countdown page
+import { relative } from '../time/relative.js';
 
 /**
  * Comment bodies (pure). The hidden marker is added by the poster, not here. Every word a

@@ -1,67 +1,82 @@
 /**
- * The countdown page in a real Chromium, served with the production CSP: inside a
- * cross-origin iframe, in both themes at three widths, picking up a completion without a
- * reload, and never reaching past its own origin.
+ * The countdown page in a real Chromium, served by the production routes (embed/routes.ts:
+ * its CSP, ETags and JSON) from a real database: inside a cross-origin iframe, in both
+ * themes at three widths, picking up a completion without a reload, and never reaching
+ * past its own origin. Only the clock is the test's (the server's runs 400 days behind the
+ * browser's) and, for one test, a failing `.json`.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
-import type { Goal } from '../../src/goals/types.js';
-import { PAGE_SCRIPT_HASH, renderPage, type PageTheme } from '../../src/embed/page.js';
-import { toView } from '../../src/embed/view.js';
-import { goal } from '../unit/embed/fixtures.js';
+import { embedRoutes } from '../../src/embed/routes.js';
+import { insertGoal } from '../../src/db/goals.js';
+import { upsertRepository } from '../../src/db/repositories.js';
+import { createMetrics } from '../../src/http/metrics.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
+// CI must not pass without them: there, a missing browser fails the run.
+if (!HAVE_CHROMIUM && process.env.GITDONE_TEST_REQUIRE_BROWSER === '1') {
+  throw new Error(`No Chromium at ${CHROMIUM}, and GITDONE_TEST_REQUIRE_BROWSER=1: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+}
 if (!HAVE_CHROMIUM) {
   console.warn(`\n*** SKIPPING browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH) ***\n`);
 }
 const maybe = HAVE_CHROMIUM ? describe : describe.skip;
 
 const ARTIFACTS = path.resolve('test-artifacts/embed');
-const CSP =
-  `default-src 'none'; style-src 'unsafe-inline'; script-src ${PAGE_SCRIPT_HASH}; connect-src 'self'; ` +
-  `img-src data:; frame-ancestors *; base-uri 'none'; form-action 'none'`;
+const TOKEN = 'tok123tok123tok123tok12';
 
 /** The server's clock runs 400 days behind the browser's: the page must correct for the skew. */
 const SKEW_MS = -400 * 86_400_000;
 const serverNow = (): Date => new Date(Date.now() + SKEW_MS);
 
-function makeGoal(over: Partial<Goal> = {}): Goal {
-  const now = serverNow();
-  return goal({
-    token: 'tok123',
-    title: 'Ship the public beta to everyone',
-    keyword: 'ship-beta',
-    // 2 days, 5 hours, 7 minutes ahead of the server's clock.
-    dueAt: new Date(now.getTime() + ((2 * 24 + 5) * 60 + 7) * 60_000),
-    createdAt: new Date(now.getTime() - 86_400_000),
-    updatedAt: now,
-    ...over,
-  });
-}
-
-interface Served {
-  goal: Goal;
-  jsonStatus: number;
-  pollSeconds?: number;
-  jsonHits: number;
+/** What the test controls of the server. */
+const served = {
+  pollSeconds: undefined as number | undefined,
+  /** Answer `.json` with this status instead of asking the route (an outage). */
+  jsonStatus: 200,
+  jsonHits: 0,
   /** Each JSON request: when it came (ms since the page was served) and its If-None-Match. */
-  jsonLog: Array<{ afterPageMs: number; ifNoneMatch: string | undefined }>;
-  pageServedAt: number;
+  jsonLog: [] as Array<{ afterPageMs: number; ifNoneMatch: string | undefined }>,
+  pageServedAt: 0,
   /** How old the page's embedded `now` is, as if the page came from the cache after a 304. */
-  pageAgeMs: number;
-}
+  pageAgeMs: 0,
+};
 
+let t: TestDatabase;
+let goalId = '';
 let server: http.Server;
 let parent: http.Server;
 let origin = '';
 let parentOrigin = '';
 let browser: Browser;
-const served: Served = { goal: makeGoal(), jsonStatus: 200, jsonHits: 0, jsonLog: [], pageServedAt: 0, pageAgeMs: 0 };
+
+interface GoalState {
+  /** From the server's now. */
+  dueInMs?: number;
+  dueAt?: Date;
+  status?: 'active' | 'completed' | 'cancelled';
+  completedAt?: Date | null;
+  tracked?: boolean;
+}
+
+/** Sets the goal as the test needs it (2 days, 5 hours, 7 minutes ahead by default). */
+async function setGoal(g: GoalState = {}): Promise<{ dueAt: Date }> {
+  const dueAt = g.dueAt ?? new Date(serverNow().getTime() + (g.dueInMs ?? ((2 * 24 + 5) * 60 + 7) * 60_000));
+  await t.db
+    .updateTable('goals')
+    .set({ due_at: dueAt, status: g.status ?? 'active', completed_at: g.completedAt ?? null, completed_via: g.status === 'completed' ? 'commit' : null, version: sql`version + 1` })
+    .where('id', '=', Number(goalId))
+    .execute();
+  await t.db.updateTable('repositories').set({ tracked: g.tracked ?? true }).execute();
+  return { dueAt };
+}
 
 function listen(s: http.Server): Promise<string> {
   return new Promise((resolve) => {
@@ -72,48 +87,43 @@ function listen(s: http.Server): Promise<string> {
 beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  server = http.createServer((req, res) => {
+  t = await createTestDatabase();
+  await upsertRepository(t.db, { id: 4242, installationId: 77, fullName: 'octo/app', defaultBranch: 'main' });
+  const goal = await insertGoal(t.db, {
+    repoId: 4242, issueNumber: 12, isPullRequest: false, title: 'Ship the public beta to everyone', keyword: 'ship-beta',
+    dueAt: new Date(serverNow().getTime() + 86_400_000), timezone: 'Europe/Berlin', createdBy: 'octocat',
+  });
+  goalId = goal.id;
+  await t.db.updateTable('goals').set({ token: TOKEN }).where('id', '=', Number(goalId)).execute();
+  await setGoal();
+  const metrics = createMetrics();
+  let pageRequest = false;
+  server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', origin);
-    if (url.pathname === '/embed/tok123') {
-      const theme = (url.searchParams.get('theme') ?? 'auto') as PageTheme;
-      served.pageServedAt = Date.now();
-      const html = renderPage(toView(served.goal, new Date(serverNow().getTime() - served.pageAgeMs)), {
-        theme,
-        embedUrl: `${origin}/embed/tok123`,
-        ...(served.pollSeconds ? { pollSeconds: served.pollSeconds } : {}),
-      });
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP });
-      res.end(html);
-    } else if (url.pathname === '/embed/tok123.json') {
+    pageRequest = url.pathname === `/embed/${TOKEN}`;
+    if (pageRequest) served.pageServedAt = Date.now();
+    if (url.pathname === `/embed/${TOKEN}.json`) {
       served.jsonHits++;
-      const ifNoneMatch = req.headers['if-none-match'];
-      served.jsonLog.push({ afterPageMs: Date.now() - served.pageServedAt, ifNoneMatch });
+      served.jsonLog.push({ afterPageMs: Date.now() - served.pageServedAt, ifNoneMatch: req.headers['if-none-match'] });
       if (served.jsonStatus !== 200) {
         res.writeHead(served.jsonStatus, { 'content-type': 'application/json', 'cache-control': 'no-store' });
         res.end('{"error":"boom"}');
         return;
       }
-      // Like production: cacheable with a clock-free ETag, so only cache: 'no-store' keeps a stale `now` away.
-      const etag = `"v${served.goal.version}-${served.goal.status}"`;
-      const headers = { 'content-type': 'application/json', 'cache-control': 'no-cache', etag };
-      if (ifNoneMatch === etag) {
-        res.writeHead(304, headers);
-        res.end();
-        return;
-      }
-      res.writeHead(200, headers);
-      res.end(JSON.stringify(toView(served.goal, serverNow())));
-    } else {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
     }
+    // The production routes, with the test's clock (older for a page served "from the cache").
+    const routes = embedRoutes({
+      db: t.db, publicUrl: origin, githubUrl: 'https://github.com', metrics, cacheMs: 0, pollSeconds: served.pollSeconds,
+      now: () => new Date(serverNow().getTime() - (pageRequest ? served.pageAgeMs : 0)),
+    });
+    if (!(await routes(req, res))) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   });
   origin = await listen(server);
   parent = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(
       `<!doctype html><title>notes</title><body style="margin:0">` +
-        `<iframe id="embed" src="${origin}/embed/tok123" width="500" height="220" style="border:0"></iframe></body>`,
+        `<iframe id="embed" src="${origin}/embed/${TOKEN}" width="500" height="220" style="border:0"></iframe></body>`,
     );
   });
   parentOrigin = await listen(parent);
@@ -127,6 +137,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  await t?.close();
   await new Promise((r) => (server ? server.close(r) : r(undefined)));
   await new Promise((r) => (parent ? parent.close(r) : r(undefined)));
 });
@@ -160,12 +171,12 @@ const text = (f: Page | Frame, sel: string): Promise<string> => f.locator(sel).i
 
 maybe('embed page in Chromium', () => {
   test('renders inside a cross-origin iframe, ticks, and corrects for clock skew', async () => {
-    served.goal = makeGoal();
+    await setGoal();
     served.pollSeconds = undefined;
     const { ctx, page, requests, errors } = await openPage();
     try {
       await page.goto(`${parentOrigin}/`);
-      const frame = page.frame({ url: /\/embed\/tok123$/ });
+      const frame = page.frame({ url: new RegExp(`/embed/${TOKEN}$`) });
       expect(frame).not.toBeNull();
       const f = frame as Frame;
       await f.waitForSelector('#gd-big b');
@@ -195,7 +206,7 @@ maybe('embed page in Chromium', () => {
   const sizes = [250, 500, 900];
   for (const theme of ['light', 'dark'] as const) {
     test(`${theme} theme fits 250, 500 and 900 px wide, by preference and by ?theme`, async () => {
-      served.goal = makeGoal();
+      await setGoal();
       const bg = theme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(25, 25, 25)';
       const fg = theme === 'light' ? 'rgb(55, 53, 47)' : 'rgba(255, 255, 255, 0.81)';
       const other = theme === 'light' ? 'dark' : 'light';
@@ -205,7 +216,7 @@ maybe('embed page in Chromium', () => {
           for (const width of sizes) {
             for (const height of [150, 120]) {
               await page.setViewportSize({ width, height });
-              await page.goto(`${origin}/embed/tok123${query}`);
+              await page.goto(`${origin}/embed/${TOKEN}${query}`);
               await page.waitForSelector('#gd-big b');
               const m = await page.evaluate(() => {
                 const main = document.getElementById('gd')!.getBoundingClientRect();
@@ -255,13 +266,13 @@ maybe('embed page in Chromium', () => {
 
   test('polls right after load, bypassing the HTTP cache, and corrects an old `now` from the cache', async () => {
     // The page as a 304 would leave it: rendered two hours ago, so its embedded `now` is two hours old.
-    served.goal = makeGoal();
+    await setGoal();
     served.pollSeconds = 1;
     served.pageAgeMs = 2 * 3_600_000;
     served.jsonLog = [];
     const { ctx, page, errors } = await openPage();
     try {
-      await page.goto(`${origin}/embed/tok123`);
+      await page.goto(`${origin}/embed/${TOKEN}`);
       const embedded = await page.evaluate(() => (JSON.parse(document.getElementById('gd-data')!.textContent!) as { now: string }).now);
       expect(serverNow().getTime() - Date.parse(embedded)).toBeGreaterThan(3_600_000);
       // Trusting that `now` would show two hours too many; the first poll, right after load,
@@ -285,12 +296,12 @@ maybe('embed page in Chromium', () => {
   });
 
   test('with the default 30 s interval, the first poll still comes at once', async () => {
-    served.goal = makeGoal();
+    await setGoal();
     served.pollSeconds = undefined;
     served.jsonLog = [];
     const { ctx, page, errors } = await openPage();
     try {
-      await page.goto(`${origin}/embed/tok123`);
+      await page.goto(`${origin}/embed/${TOKEN}`);
       await page.waitForSelector('#gd-big b');
       for (let i = 0; i < 40 && served.jsonLog.length === 0; i++) await page.waitForTimeout(50);
       expect(served.jsonLog).toHaveLength(1);
@@ -303,25 +314,19 @@ maybe('embed page in Chromium', () => {
   });
 
   test('a completion shows up without a reload (on focus, and on the poll timer)', async () => {
-    served.goal = makeGoal();
+    await setGoal();
     served.pollSeconds = undefined;
     served.jsonLog = [];
     const { ctx, page, requests, errors } = await openPage();
     try {
-      await page.goto(`${origin}/embed/tok123`);
+      await page.goto(`${origin}/embed/${TOKEN}`);
       await page.waitForSelector('#gd-big b');
       await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
       // Let the load poll run: a focus within a second of a poll is ignored, so wait that out too.
       for (let i = 0; i < 40 && served.jsonLog.length === 0; i++) await page.waitForTimeout(50);
       await page.waitForTimeout(1100);
-      const due = served.goal.dueAt.getTime();
-      served.goal = makeGoal({
-        dueAt: new Date(due),
-        status: 'completed',
-        completedAt: new Date(due - 2 * 86_400_000 - 3_600_000),
-        completedSha: 'abc123',
-        completedAuthor: 'octocat',
-      });
+      const { dueAt: due } = await setGoal();
+      await setGoal({ dueAt: due, status: 'completed', completedAt: new Date(due.getTime() - 2 * 86_400_000 - 3_600_000) });
       await page.evaluate(() => window.dispatchEvent(new Event('focus')));
       await page.waitForFunction(() => document.getElementById('gd-big')?.textContent === 'Done', null, { timeout: 5000 });
       expect(await text(page, '#gd-cap')).toBe('2 days early');
@@ -331,12 +336,12 @@ maybe('embed page in Chromium', () => {
       expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
 
       // Same through the timer alone, with a 1 s poll interval; and a goal that turns overdue-late.
-      served.goal = makeGoal();
+      await setGoal();
       served.pollSeconds = 1;
-      await page.goto(`${origin}/embed/tok123`);
+      await page.goto(`${origin}/embed/${TOKEN}`);
       await page.waitForSelector('#gd-big b');
-      const due2 = served.goal.dueAt.getTime();
-      served.goal = makeGoal({ dueAt: new Date(due2), status: 'completed', completedAt: new Date(due2 + 3 * 3_600_000) });
+      const { dueAt: due2 } = await setGoal();
+      await setGoal({ dueAt: due2, status: 'completed', completedAt: new Date(due2.getTime() + 3 * 3_600_000) });
       await page.waitForFunction(() => document.getElementById('gd-big')?.textContent === 'Done', null, { timeout: 4000 });
       expect(await text(page, '#gd-cap')).toBe('3 hours late');
       expect(await text(page, '#gd-pill')).toBe('Completed late');
@@ -349,14 +354,14 @@ maybe('embed page in Chromium', () => {
   });
 
   test('overdue counts up, untracked shows its note, and polling backs off on errors', async () => {
-    served.goal = makeGoal({ dueAt: new Date(serverNow().getTime() - 3 * 3_600_000 - 60_000), tracked: false });
+    await setGoal({ dueInMs: -3 * 3_600_000 - 60_000, tracked: false });
     served.pollSeconds = 1;
     served.jsonStatus = 500;
     served.jsonHits = 0;
     const { ctx, page, errors } = await openPage();
     try {
       await page.setViewportSize({ width: 500, height: 200 });
-      await page.goto(`${origin}/embed/tok123`);
+      await page.goto(`${origin}/embed/${TOKEN}`);
       await page.waitForSelector('#gd-big b');
       expect(await text(page, '#gd-pill')).toBe('Overdue');
       expect(await text(page, '#gd-big')).toMatch(/^3h\s*01m/);

@@ -9,6 +9,7 @@ import { migrations } from '../../db/migrations/index.js';
 import { freePort, waitFor } from '../e2e/server.js';
 import { startFakeGitHub, type FakeGitHub } from '../e2e/fake-github.js';
 import { withDatabase } from '../helpers/run-database.js';
+import { bundle } from '../../src/embed/page-bundle.js';
 import { testPrivateKey } from '../helpers/keys.js';
 
 /**
@@ -94,6 +95,8 @@ beforeAll(async () => {
   ]);
   if (install.code !== 0) throw new Error(`npm install (production) failed:\n${install.out}`);
   if (build.code !== 0) throw new Error(`build failed:\n${build.out}`);
+  // The rest of `npm run build`: the countdown page's script, bundled by esbuild (a build tool only).
+  writeFileSync(path.join(app, 'dist/src/embed/page-script.bundle.js'), bundle(path.join(ROOT, 'src/embed/page-script.ts')));
   writeFileSync(path.join(app, 'app.pem'), testPrivateKey(), { mode: 0o444 });
   gh = await startFakeGitHub();
 }, 120_000);
@@ -117,6 +120,7 @@ describe('the shipped image, rebuilt from production dependencies only', () => {
     expect(existsSync(path.join(app, 'node_modules', 'probot'))).toBe(true);
     expect(existsSync(path.join(app, 'dist/src/main.js'))).toBe(true);
     expect(existsSync(path.join(app, 'dist/src/smoke.js'))).toBe(true);
+    expect(existsSync(path.join(app, 'node_modules', 'esbuild'))).toBe(false); // the page's script comes bundled
   });
 
   test('the migrate step (node dist/src/migrate.js) migrates an empty database, as a non-root user', async () => {
@@ -163,6 +167,24 @@ describe('the shipped image, rebuilt from production dependencies only', () => {
         { timeoutMs: 30_000, explain: () => log.slice(-4000) },
       );
       timings['start to ready'] = Date.now() - started;
+
+      // A real goal's countdown page, whose script the production build serves from its bundle.
+      const token = `image${randomBytes(9).toString('hex')}`;
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        await client.query(`insert into repositories (id, installation_id, full_name) values (1, 1, 'octo/app') on conflict do nothing`);
+        await client.query(
+          `insert into goals (token, repo_id, issue_number, is_pull_request, title, keyword, due_at, timezone, status, created_by)
+           values ($1, 1, 1, false, 'Ship it', 'ship-it', now() + interval '2 days', 'UTC', 'active', 'alice')`,
+          [token],
+        );
+      } finally {
+        await client.end();
+      }
+      const page = await fetch(`${url}/embed/${token}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('GitDonePage={frame:'); // the inline countdown script, from its bundle
 
       const smoke = await run(process.execPath, ['dist/src/smoke.js', url], { cwd: app, env: deploymentEnv({ WEBHOOK_SECRET: SECRET }), ...RUN_AS });
       expect(smoke.out).toMatch(/^smoke ok: http:\/\/127\.0\.0\.1:\d+ — healthz 200, readyz 200, ping 200, embed 404, embed\.json 404 \(\d+ ms\)\n$/);

@@ -1,13 +1,15 @@
 import { describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { cleanText } from '../../../src/embed/format.js';
+import vm from 'node:vm';
+import { cleanText } from '../../../src/embed/escape.js';
 import { renderLanding } from '../../../src/embed/landing.js';
 import { renderNotFoundPage } from '../../../src/embed/not-found.js';
-import { PAGE_CSP, PAGE_SCRIPT, PAGE_SCRIPT_HASH, renderPage } from '../../../src/embed/page.js';
+import { renderPage } from '../../../src/embed/page.js';
+import { pageCsp, pageScript, pageScriptHash } from '../../../src/embed/page-bundle.js';
 import type { Goal } from '../../../src/goals/types.js';
 import { DAY, dueIn, HOSTILE_TITLES, HOUR, MIN, NOW, view } from './fixtures.js';
 
-const OPTS = { theme: 'auto' as const, embedUrl: 'https://gitdone.example/embed/tok' };
+const OPTS = { theme: 'auto' as const, embedUrl: 'https://gitdone.example/embed/tok', script: pageScript() };
 
 function scripts(html: string): Array<{ attrs: string; body: string }> {
   return [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/gi)].map((m) => ({ attrs: m[1] ?? '', body: m[2] ?? '' }));
@@ -39,6 +41,10 @@ function markupOnly(html: string): string {
   return html.replace(/<script[^>]*>[\s\S]*?<\/script>/gi, '');
 }
 
+function dataBlockText(html: string): string {
+  return scripts(html).find((s) => s.attrs.includes('application/json'))!.body;
+}
+
 function dataBlock(html: string): Record<string, unknown> {
   const block = scripts(html).find((s) => s.attrs.includes('application/json'));
   expect(block).toBeDefined();
@@ -52,7 +58,7 @@ describe('renderPage: safety', () => {
     const s = scripts(html);
     expect(s).toHaveLength(2);
     expect(s[0]!.attrs).toBe(' type="application/json" id="gd-data"');
-    expect(s[1]!.body).toBe(PAGE_SCRIPT);
+    expect(s[1]!.body).toBe(pageScript());
     expect(html.match(/<script/gi)).toHaveLength(2);
     expect(html.match(/<\/script/gi)).toHaveLength(2);
     // No markup from the title: no tags, no attribute breakouts, no raw control characters.
@@ -94,21 +100,21 @@ describe('renderPage: safety', () => {
         keyword: 'k'.repeat(64),
         tracked: false,
       }),
-      { theme: 'auto', embedUrl: `https://gitdone.example.com/embed/${'x'.repeat(43)}`, pollSeconds: 30 },
+      { ...OPTS, embedUrl: `https://gitdone.example.com/embed/${'x'.repeat(43)}`, pollSeconds: 30 },
     );
     expect(Buffer.byteLength(worst, 'utf8')).toBeLessThan(14 * 1024);
   });
 
-  test('PAGE_SCRIPT_HASH is the sha256 of the one inline script, which is the same for every goal', () => {
+  test('the CSP hash is the sha256 of the one inline script, which is the same for every goal', () => {
     const a = renderPage(view(), OPTS);
     const b = renderPage(view({ title: 'Other', dueAt: dueIn(-DAY), tracked: false }), { ...OPTS, theme: 'dark', pollSeconds: 5 });
     const bodyA = scripts(a)[1]!.body;
     expect(scripts(b)[1]!.body).toBe(bodyA);
     const digest = createHash('sha256').update(bodyA, 'utf8').digest('base64');
-    expect(PAGE_SCRIPT_HASH).toBe(`'sha256-${digest}'`);
-    expect(PAGE_CSP).toContain(`script-src ${PAGE_SCRIPT_HASH};`);
-    expect(PAGE_CSP).toContain("default-src 'none'");
-    expect(PAGE_CSP).toContain('frame-ancestors *');
+    expect(pageScriptHash()).toBe(`'sha256-${digest}'`);
+    expect(pageCsp()).toContain(`script-src ${pageScriptHash()};`);
+    expect(pageCsp()).toContain("default-src 'none'");
+    expect(pageCsp()).toContain('frame-ancestors *');
     // The script reads only its own origin, and builds no markup from data.
     expect(bodyA).not.toMatch(/https?:/);
     expect(bodyA).not.toMatch(/eval|new Function|document\.write/);
@@ -116,11 +122,37 @@ describe('renderPage: safety', () => {
 
   test('the script reads the clock afresh: it polls right after load, never from the HTTP cache', () => {
     // A 304 can serve the page with an old `now`; the first poll (not 30 s later) corrects it.
-    expect(PAGE_SCRIPT.split('\n').at(-2)).toBe('tick();when(0);poll();');
-    const fetches = [...PAGE_SCRIPT.matchAll(/fetch\(([^)]*)\)/g)].map((m) => m[1]);
-    expect(fetches).toEqual(["url,{cache:'no-store',credentials:'omit',headers:{accept:'application/json'}}"]);
-    expect(PAGE_SCRIPT).toContain('skew=Date.parse(j.now)-Date.now()');
+    // The shipped bytes run against a stand-in DOM: what they fetch at once, and how.
+    const html = renderPage(view(), OPTS);
+    const fetches: Array<{ url: string; init: Record<string, unknown> }> = [];
+    const el = () => ({ textContent: '', innerHTML: '', hidden: false, setAttribute() {}, getAttribute: () => null });
+    const nodes = new Map<string, ReturnType<typeof el>>();
+    const document = {
+      hidden: false,
+      title: '',
+      addEventListener() {},
+      getElementById: (id: string) => {
+        if (!nodes.has(id)) nodes.set(id, { ...el(), textContent: id === 'gd-data' ? dataBlockText(html) : '' });
+        return nodes.get(id);
+      },
+    };
+    const sandbox = {
+      document,
+      location: { pathname: '/embed/tok' },
+      addEventListener() {},
+      setTimeout: () => 0,
+      clearTimeout() {},
+      Intl,
+      fetch: (url: string, init: Record<string, unknown>) => {
+        fetches.push({ url, init });
+        return new Promise(() => {});
+      },
+    };
+    vm.runInNewContext(scripts(html)[1]!.body, sandbox);
+    expect(fetches).toEqual([{ url: '/embed/tok.json', init: { cache: 'no-store', credentials: 'omit', headers: { accept: 'application/json' } } }]);
+    expect(nodes.get('gd-pill')?.textContent).toBe('On track');
   });
+
 });
 
 describe('renderPage: content', () => {

@@ -19,6 +19,7 @@ import * as chrono from 'chrono-node';
 import type { ParsedResult } from 'chrono-node';
 import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
 import { quote } from '../markdown/inert.js';
+import { isValidZone } from './zones.js';
 
 export type WhenResult =
   | { ok: true; dueAt: Date; rest: string; matched: string; dateOnly: boolean }
@@ -40,28 +41,6 @@ const EXAMPLES_TEXT = WHEN_EXAMPLES.map((e) => '`' + e + '`').join(', ');
 
 /** A date without a time means this wall-clock time of that day. */
 export const END_OF_DAY = { hour: 23, minute: 59 } as const;
-
-const ZONE_SYNTAX = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
-
-/** IANA zone names (any case, links like `US/Pacific` included) and `UTC`. Not offsets like `+02:00`. */
-export function isValidZone(zone: string): boolean {
-  return zone.length <= 64 && ZONE_SYNTAX.test(zone) && IANAZone.isValidZone(zone);
-}
-
-/**
- * The zone name to store: the canonical spelling when it differs only by case
- * (`europe/berlin` → `Europe/Berlin`, `utc` → `UTC`), else the name as given
- * (`US/Pacific` stays). null when not a valid zone.
- */
-export function normalizeZone(zone: string): string | null {
-  if (!isValidZone(zone)) return null;
-  try {
-    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-    return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
-  } catch {
-    return null;
-  }
-}
 
 /** null when fine, else a human reason: in the past, or more than 10 years ahead. */
 export function checkDueRange(dueAt: Date, now: Date): string | null {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { normalizeZone } from './commands/when.js';
-import { quote } from './markdown/inert.js';
+import { normalizeZone } from '../time/zones.js';
+import { quote } from '../markdown/inert.js';
+import { MAX_REMINDERS } from '../notices/plan.js';
 
 /** `.github/gitdone.yml` (SPEC §5). */
 export interface RepoConfig {
@@ -16,8 +17,6 @@ export interface RepoConfig {
 export const PERMISSIONS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** More reminders than this per goal are refused by the schema (and never planned). */
-export const MAX_REMINDERS = 10;
 
 export const DEFAULT_CONFIG: RepoConfig = {
   timezone: 'UTC',
