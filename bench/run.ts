@@ -17,7 +17,8 @@ import { sign } from '@octokit/webhooks-methods';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import { insertGoal, upsertRepository } from '../src/goals/store.js';
+import { insertGoal } from '../src/db/goals.js';
+import { upsertRepository } from '../src/db/repositories.js';
 import { issueComment, REPO, INSTALLATION } from '../test/fixtures/payloads.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);

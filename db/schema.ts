@@ -61,6 +61,10 @@ export interface NoticesTable {
   posted_at: Timestamp | null;
   /** Random, in the comment's marker: only a comment with it (written by this app) counts as posted. */
   nonce: string | null;
+  /** Until when an attempt has claimed the posting (usecases/post-once.ts). */
+  claimed_until: Timestamp | null;
+  /** Claims so far: after the first, an earlier attempt may have posted. */
+  attempts: Generated<number>;
 }
 
 /** What one command line of one delivery did, so a retried job does not do it twice. */

@@ -23,7 +23,7 @@ export async function startDatabase(life: Lifecycle, config: Config, log: Logger
     }
     const connectionString = url;
     return await life.step('database pool', async () => {
-      const database = openDatabase(connectionString, o);
+      const database = openDatabase(connectionString, { ...o, log });
       try {
         await checkConnection(database, connectionString, config.databaseUrl ? 'DATABASE_URL' : 'the embedded PostgreSQL');
       } catch (err) {

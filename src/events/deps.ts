@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import type { RepoRef } from '../goals/store.js';
+import type { RepoRef } from '../db/repositories.js';
 
 /** What webhook handlers get: the database only. They never call GitHub (DESIGN "The flow"). */
 export interface EventDeps {

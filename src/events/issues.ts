@@ -1,7 +1,8 @@
 import type { Context } from 'probot';
 import { hasCommandLines } from '../commands/parse.js';
-import { hasActiveGoals } from '../goals/store.js';
-import { recordDelivery } from './record.js';
+import { hasActiveGoals } from '../db/goals.js';
+import { recordDelivery } from '../usecases/record-delivery.js';
+import { storedJsonOf } from '../webhooks/parse.js';
 import { repoOf, type EventDeps } from './deps.js';
 
 /** Commands in the body of a newly opened issue count like a comment (SPEC §2). */
@@ -12,7 +13,7 @@ export function onIssueOpened({ db }: EventDeps) {
     if (!hasCommandLines(issue.body ?? '')) return;
     const repo = repoOf(context);
     if (!repo) return;
-    const fresh = await recordDelivery(db, { id: context.id, event: 'issues.opened', payload: context.payload, repo });
+    const fresh = await recordDelivery(db, { id: context.id, event: 'issues.opened', json: storedJsonOf(context.payload), repo });
     context.log.info({ deliveryId: context.id, fresh }, 'issue body commands recorded');
   };
 }
@@ -26,7 +27,7 @@ export function onIssueClosed({ db }: EventDeps) {
     if (issue.state_reason != null && issue.state_reason !== 'completed') return;
     const repo = repoOf(context);
     if (!repo || !(await hasActiveGoals(db, repo.id, issue.number))) return;
-    const fresh = await recordDelivery(db, { id: context.id, event: 'issues.closed', payload: context.payload, repo });
+    const fresh = await recordDelivery(db, { id: context.id, event: 'issues.closed', json: storedJsonOf(context.payload), repo });
     context.log.info({ deliveryId: context.id, fresh }, 'issue close recorded');
   };
 }

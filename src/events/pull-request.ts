@@ -1,6 +1,7 @@
 import type { Context } from 'probot';
-import { hasActiveGoals } from '../goals/store.js';
-import { recordDelivery } from './record.js';
+import { hasActiveGoals } from '../db/goals.js';
+import { recordDelivery } from '../usecases/record-delivery.js';
+import { storedJsonOf } from '../webhooks/parse.js';
 import { repoOf, type EventDeps } from './deps.js';
 
 /** A merged pull request may complete the goals set on it (SPEC §3.3). */
@@ -10,7 +11,7 @@ export function onPullRequestClosed({ db }: EventDeps) {
     if (!pull_request.merged) return;
     const repo = repoOf(context);
     if (!repo || !(await hasActiveGoals(db, repo.id, pull_request.number))) return;
-    const fresh = await recordDelivery(db, { id: context.id, event: 'pull_request.closed', payload: context.payload, repo });
+    const fresh = await recordDelivery(db, { id: context.id, event: 'pull_request.closed', json: storedJsonOf(context.payload), repo });
     context.log.info({ deliveryId: context.id, fresh }, 'pull request merge recorded');
   };
 }

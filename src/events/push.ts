@@ -1,6 +1,7 @@
 import type { Context } from 'probot';
-import { hasActiveGoals } from '../goals/store.js';
-import { recordDelivery } from './record.js';
+import { hasActiveGoals } from '../db/goals.js';
+import { recordDelivery } from '../usecases/record-delivery.js';
+import { storedJsonOf } from '../webhooks/parse.js';
 import { repoOf, type EventDeps } from './deps.js';
 
 /** A push to a repository with active goals is recorded; the job decides branch and keyword. */
@@ -10,7 +11,7 @@ export function onPush({ db }: EventDeps) {
     if (payload.deleted || !payload.ref?.startsWith('refs/heads/')) return;
     const repo = repoOf(context);
     if (!repo || !(await hasActiveGoals(db, repo.id))) return;
-    const fresh = await recordDelivery(db, { id: context.id, event: 'push', payload, repo });
+    const fresh = await recordDelivery(db, { id: context.id, event: 'push', json: storedJsonOf(context.payload), repo });
     context.log.info({ deliveryId: context.id, fresh, ref: payload.ref, commits: payload.commits?.length ?? 0 }, 'push recorded');
   };
 }

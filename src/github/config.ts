@@ -1,7 +1,7 @@
 import { Context, type Logger } from 'probot';
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { quote } from '../markdown/inert.js';
-import { parseRepoConfig, unreadableConfig, type ConfigResult } from '../repo-config.js';
+import { parseRepoConfig, unreadableConfig, type ConfigResult } from '../config/repo-config.js';
 import { httpStatus, isPermanent } from './errors.js';
 import type { Octokit } from './octokit.js';
 

@@ -1,4 +1,4 @@
-import { PERMISSIONS, type Permission } from '../repo-config.js';
+import { PERMISSIONS, type Permission } from '../config/repo-config.js';
 import { httpStatus } from './errors.js';
 import type { Octokit } from './octokit.js';
 

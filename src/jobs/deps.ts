@@ -1,4 +1,4 @@
-import type { Logger } from 'probot';
+import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
 import type { AppIdentity } from '../github/comments.js';
 import type { Octokit } from '../github/octokit.js';
@@ -16,20 +16,4 @@ export interface WorkerDeps {
   metrics?: Metrics;
   /** The clock; tests pass their own. */
   now?: () => Date;
-}
-
-/** A webhook delivery as stored by events/record.ts, read back by a job. */
-export interface StoredDelivery<P> {
-  id: string;
-  event: string;
-  /** As stored, without a push's commits (read in pages: db/deliveries.ts). */
-  payload: P;
-  /** How many commits a push payload listed. */
-  commitCount: number;
-  receivedAt: Date;
-}
-
-/** The repository fields every stored payload has. */
-export interface RepoPayload {
-  repository: { id: number; full_name: string; default_branch?: string };
 }

@@ -1,8 +1,33 @@
-import { sql } from 'kysely';
-import { loadDelivery } from '../db/deliveries.js';
+import type { Logger } from 'pino';
+import { loadDelivery, markProcessed, type LoadedDelivery } from '../db/deliveries.js';
+import type { RecordedEvent, StoredDelivery, StoredPayload } from '../deliveries/recorded.js';
+import type { Octokit } from '../github/octokit.js';
+import { commentJob } from './comment.js';
+import { closeJob, pushJob } from './completion.js';
 import type { WorkerDeps } from './deps.js';
-import { handleCommand } from './handle-command.js';
-import { handleClose, handlePush } from './handle-completion.js';
+
+type Job<E extends RecordedEvent> = (deps: WorkerDeps, d: StoredDelivery<E>, octokit: Octokit, log: Logger) => Promise<void>;
+
+/** The job of each recorded event: the compiler asks for one for every RecordedEvent. */
+const JOBS: { [E in RecordedEvent]: Job<E> } = {
+  'issue_comment.created': commentJob,
+  'issues.opened': commentJob,
+  'issues.closed': closeJob,
+  'pull_request.closed': closeJob,
+  push: pushJob,
+};
+
+function isRecorded(event: string): event is RecordedEvent {
+  return Object.hasOwn(JOBS, event);
+}
+
+function run<E extends RecordedEvent>(event: E, row: LoadedDelivery, deps: WorkerDeps, octokit: Octokit, log: Logger): Promise<void> {
+  // The one place a stored payload gets its type back: it is what GitHub sent for this
+  // event (usecases/record-delivery.ts stores the body as received).
+  const delivery: StoredDelivery<E> = { id: row.id, event, payload: row.payload as StoredPayload<E>, commitCount: row.commitCount, receivedAt: row.receivedAt };
+  const job: Job<E> = JOBS[event];
+  return job(deps, delivery, octokit, log);
+}
 
 /** Acts on one recorded webhook delivery. Throwing makes graphile-worker retry it with backoff. */
 export async function processDelivery(deps: WorkerDeps, deliveryId: string): Promise<void> {
@@ -15,25 +40,11 @@ export async function processDelivery(deps: WorkerDeps, deliveryId: string): Pro
   if (row.processedAt) return;
   if (!row.tracked) {
     log.info('repository no longer tracked; delivery skipped');
+  } else if (!isRecorded(row.event)) {
+    log.warn({ event: row.event }, 'no job for recorded event');
   } else {
     const octokit = await deps.auth(row.installationId);
-    // The payload is what GitHub sent for row.event (events/record.ts stored it as received).
-    const d = { id: row.id, event: row.event, payload: row.payload as never, commitCount: row.commitCount, receivedAt: row.receivedAt };
-    switch (row.event) {
-      case 'issue_comment.created':
-      case 'issues.opened':
-        await handleCommand(deps, d, octokit, log);
-        break;
-      case 'push':
-        await handlePush(deps, d, octokit, log);
-        break;
-      case 'issues.closed':
-      case 'pull_request.closed':
-        await handleClose(deps, d, octokit, log);
-        break;
-      default:
-        log.warn({ event: row.event }, 'no handler for recorded event');
-    }
+    await run(row.event, row, deps, octokit, log);
   }
-  await deps.db.updateTable('deliveries').set({ processed_at: sql`now()` }).where('id', '=', deliveryId).execute();
+  await markProcessed(deps.db, deliveryId);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { recordWorkers } from '../db/workers.js';
 
 /**
  * Releasing the jobs of dead processes. Every connection of a GitDone process carries
@@ -23,11 +23,7 @@ export const applicationName = (id = processId) => `gitdone:${id}`;
  */
 export function trackWorkers(events: EventEmitter, db: Db, onError: (err: unknown) => void): { heartbeat(): Promise<void> } {
   const mine = new Set<string>();
-  const record = (lockOwners: string[]) =>
-    db.insertInto('worker_processes')
-      .values(lockOwners.map((id) => ({ worker_id: id, process_id: processId })))
-      .onConflict((oc) => oc.column('worker_id').doUpdateSet({ seen_at: sql`now()`, process_id: processId }))
-      .execute();
+  const record = (lockOwners: string[]) => recordWorkers(db, lockOwners, processId);
   const add = (id: string) => {
     mine.add(id);
     record([id]).catch(onError);
@@ -36,29 +32,4 @@ export function trackWorkers(events: EventEmitter, db: Db, onError: (err: unknow
   events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => add(worker.workerId));
   // Upserting (not just updating) also restores rows a peer removed while we were cut off.
   return { heartbeat: async () => void (mine.size > 0 && (await record([...mine]))) };
-}
-
-/** How long a process without sessions must also have been silent to count as dead. */
-export const DEAD_AFTER = '20 seconds';
-
-/** Owners nobody registered (a process that died before its record was written) wait this long. */
-export const UNKNOWN_OWNER_GRACE = '10 minutes';
-
-/** Unlocks jobs and queues held by workers of processes that are gone; returns their worker ids. */
-export async function releaseJobsOfDeadProcesses(db: Db): Promise<string[]> {
-  const { rows } = await sql<{ worker_id: string }>`
-    select w.worker_id from worker_processes w
-    where w.seen_at < now() - ${DEAD_AFTER}::interval
-      and not exists (select 1 from pg_stat_activity a where a.application_name = 'gitdone:' || w.process_id)
-    union
-    select distinct j.locked_by from graphile_worker.jobs j
-    where j.locked_by is not null
-      and j.locked_at < now() - ${UNKNOWN_OWNER_GRACE}::interval
-      and not exists (select 1 from worker_processes w where w.worker_id = j.locked_by)`.execute(db);
-  const dead = rows.map((r) => r.worker_id);
-  if (dead.length > 0) {
-    await sql`select graphile_worker.force_unlock_workers(${dead}::text[])`.execute(db);
-    await db.deleteFrom('worker_processes').where('worker_id', 'in', dead).execute();
-  }
-  return dead;
 }

@@ -4,9 +4,12 @@ import type pg from 'pg';
 import type { WorkerDeps } from './deps.js';
 import { processDelivery } from './process-delivery.js';
 import { sendNotice } from './send-notice.js';
-import { NOTICE_TASK, type NoticeJob } from './schedule.js';
-import { releaseJobsOfDeadProcesses, trackWorkers } from './reaper.js';
-import { cleanupDeliveries } from './cleanup.js';
+import { NOTICE_TASK } from '../usecases/notices.js';
+import { DELIVERY_TASK } from '../usecases/record-delivery.js';
+import type { NoticeJob } from '../notices/plan.js';
+import { releaseJobsOfDeadProcesses } from '../db/workers.js';
+import { trackWorkers } from './reaper.js';
+import { cleanupDeliveries } from '../db/deliveries.js';
 
 /**
  * The job runner (graphile-worker on the same PostgreSQL): LISTEN/NOTIFY picks jobs up at
@@ -72,7 +75,7 @@ export function taskList(deps: WorkerDeps): TaskList {
       }
     };
   return {
-    'process-delivery': guarded<{ deliveryId: string }>('process-delivery', (p) => processDelivery(deps, p.deliveryId)),
+    [DELIVERY_TASK]: guarded<{ deliveryId: string }>(DELIVERY_TASK, (p) => processDelivery(deps, p.deliveryId)),
     [NOTICE_TASK]: guarded<NoticeJob>(NOTICE_TASK, (p) => sendNotice(deps, p)),
     'cleanup-deliveries': guarded('cleanup-deliveries', async () => {
       const removed = await cleanupDeliveries(deps.db);

@@ -1,5 +1,5 @@
 import { JSONParser } from '@streamparser/json';
-import { jsonbSafe, jsonbSafeSteps } from '../events/stored-form.js';
+import { jsonbSafe, jsonbSafeSteps } from '../deliveries/jsonb-safe.js';
 import { yielder } from '../util/yield.js';
 
 /** Bodies up to this size are parsed in one go (a few milliseconds of JSON work at most). */

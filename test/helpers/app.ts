@@ -11,6 +11,7 @@ import { appIdentity } from '../../src/github/app-identity.js';
 import { clearData, createTestDatabase, type TestDatabase } from './database.js';
 import { capturingLog } from './log.js';
 import { testPrivateKey } from './keys.js';
+import { running } from './queue.js';
 
 export const PUBLIC_URL = 'https://gitdone.test';
 
@@ -57,8 +58,7 @@ export async function createTestApp(t: TestDatabase, opts: { now?: () => Date } 
      * so wait until no job is locked any more before the test looks at the queue.
      */
     runJobs: async () => {
-      const lockedNow = async () =>
-        (await t.pool.query<{ n: number }>('select count(*)::int as n from graphile_worker._private_jobs where locked_at is not null')).rows[0]!.n;
+      const lockedNow = () => running(t.db);
       const lockedByOthers = await lockedNow(); // a test may hold jobs on purpose
       await runOnce({ pgPool: t.pool, taskList: taskList(deps), logger: workerLogger(deps) });
       for (let i = 0; i < 100; i++) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type DbHandle } from '../../src/db/database.js';
 import { withDatabase } from './run-database.js';
+import { dropJobs } from './queue.js';
 
 export interface TestDatabase extends DbHandle {
   url: string;
@@ -39,7 +40,7 @@ async function adminQuery(url: string, text: string): Promise<void> {
 
 /** Empties every GitDone table and the job queue between tests (children before parents). */
 export async function clearData(t: TestDatabase): Promise<void> {
-  await t.pool.query('delete from graphile_worker._private_jobs');
+  await dropJobs(t.db);
   for (const table of ['worker_processes', 'command_runs', 'notices', 'goals', 'deliveries', 'repositories'] as const) {
     await t.db.deleteFrom(table).execute();
   }

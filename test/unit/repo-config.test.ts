@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { DEFAULT_CONFIG, parseDuration, parseRepoConfig, rank } from '../../src/repo-config.js';
+import { DEFAULT_CONFIG, parseDuration, parseRepoConfig, rank } from '../../src/config/repo-config.js';
 
 describe('parseRepoConfig', () => {
   test('no file means the defaults', () => {

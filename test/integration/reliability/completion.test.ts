@@ -6,8 +6,9 @@ import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
 import { COMPARE_MAX_COMMITS, COMPARE_PAGE } from '../../../src/github/commits.js';
 import { deliveryId, issueClosed, issueComment, pullRequestClosed, push } from '../../fixtures/payloads.js';
-import { enqueue } from '../../../src/jobs/enqueue.js';
-import { NOTICE_TASK, type NoticeJob } from '../../../src/jobs/schedule.js';
+import { enqueue } from '../../../src/db/queue.js';
+import { NOTICE_TASK } from '../../../src/usecases/notices.js';
+import type { NoticeJob } from '../../../src/notices/plan.js';
 import { sendNotice } from '../../../src/jobs/send-notice.js';
 
 /** SPEC §3: what completes a goal, what does not, and the notice that says so (once). */

@@ -5,7 +5,8 @@ import type { TestDatabase } from '../../helpers/database.js';
 import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
 import { deliveryId, INSTALLATION, issueComment, push, REPO } from '../../fixtures/payloads.js';
-import { findByToken } from '../../../src/goals/store.js';
+import { findByToken } from '../../../src/db/goals.js';
+import { queued, reschedule } from '../../helpers/queue.js';
 
 /**
  * Installation lifecycle (src/events/installation.ts): uninstalled, suspended or removed
@@ -55,7 +56,7 @@ const installationEvent = (action: string, extra: object = {}) => ({
 const repoRow = (id: number) => t.db.selectFrom('repositories').selectAll().where('id', '=', id).executeTakeFirst();
 const goalRow = (id: number) => t.db.selectFrom('goals').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const skippedLogs = () => app.logs.filter((l) => l.msg === 'repository no longer tracked; delivery skipped');
-const jobsLeft = async () => (await sql<{ key: string; attempts: number }>`select key, attempts from graphile_worker._private_jobs order by key`.execute(t.db)).rows;
+const jobsLeft = async () => (await queued(t.db)).map(({ key, attempts }) => ({ key, attempts })).sort((a, b) => String(a.key).localeCompare(String(b.key)));
 
 /** With every GitHub mock gone (and net connect off), any call fails the job, which would stay queued with attempts 1. */
 async function expectSkippedWithoutGitHub(deliveryIds: string[]): Promise<void> {
@@ -92,10 +93,11 @@ describe('installation removed', () => {
     expect((await goalRow(other.id)).status).toBe('active');
 
     // Their reminders, once due, go nowhere either (and are not retried).
-    await sql`update graphile_worker._private_jobs set run_at = now() where key like ${`goal:${g.id}:%`} or key like ${`goal:${other.id}:%`}`.execute(t.db);
+    await reschedule(t.db, `goal:${g.id}:%`);
+    await reschedule(t.db, `goal:${other.id}:%`);
     clock = new Date(new Date(DUE).getTime() + 60_000);
     await runJobs();
-    expect((await jobsLeft()).map((j) => j.key).filter((k) => !k.startsWith(`goal:${foreign.id}:`))).toEqual([]);
+    expect((await jobsLeft()).map((j) => j.key ?? '').filter((k) => !k.startsWith(`goal:${foreign.id}:`))).toEqual([]);
   });
 
   test('installation.unsuspend tracks the repositories again: a push completes', async () => {
@@ -184,7 +186,7 @@ describe('renamed and transferred repositories', () => {
     const atNewName = nock(API).post(`/repos/${fullName}/issues/12/comments`).reply(201, { id: 1 });
     const gh = mockGitHub();
     clock = new Date('2030-01-14T17:00:00.000Z');
-    await sql`update graphile_worker._private_jobs set run_at = now() where key like ${`goal:${g.id}:reminder:%`}`.execute(t.db);
+    await reschedule(t.db, `goal:${g.id}:reminder:%`);
     await runJobs();
     expect(atNewName.isDone()).toBe(true);
 

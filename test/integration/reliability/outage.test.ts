@@ -6,9 +6,11 @@ import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
 import { deliveryId, issueComment } from '../../fixtures/payloads.js';
 import { openDatabase } from '../../../src/db/database.js';
-import { enqueue } from '../../../src/jobs/enqueue.js';
-import { applicationName, processId, releaseJobsOfDeadProcesses } from '../../../src/jobs/reaper.js';
+import { enqueue } from '../../../src/db/queue.js';
+import { applicationName, processId } from '../../../src/jobs/reaper.js';
+import { releaseJobsOfDeadProcesses } from '../../../src/db/workers.js';
 import { startWorker } from '../../../src/jobs/worker.js';
+import { dropJobs, queued, reschedule } from '../../helpers/queue.js';
 
 /** DESIGN "The flow": GitHub failing, jobs retried, given up loudly, and dead workers' jobs released. */
 
@@ -43,12 +45,11 @@ interface JobRow {
 /** The delivery jobs (goals' notice jobs are planned alongside). */
 const jobs = async (): Promise<JobRow[]> =>
   (
-    await sql<JobRow>`select id::text, key, attempts, max_attempts, last_error, run_at, locked_by from graphile_worker._private_jobs
-                      where key like 'delivery:%' order by id`.execute(t.db)
-  ).rows;
+    await queued(t.db, 'delivery:%')
+  ).map(({ id, key, attempts, max_attempts, last_error, run_at, locked_by }) => ({ id, key: key!, attempts, max_attempts, last_error, run_at, locked_by }));
 
 /** Instead of waiting out the backoff: the delivery job's retry is due now. */
-const retryNow = () => sql`update graphile_worker._private_jobs set run_at = now() where key like 'delivery:%'`.execute(t.db);
+const retryNow = () => reschedule(t.db, 'delivery:%');
 
 /** GitHub answers `status` to the next `times` comment posts (registered before mockGitHub, so it is matched first). */
 const failCommentPosts = (times: number, status = 502) =>
@@ -130,7 +131,8 @@ describe('GitHub failing', () => {
     expect(failedFor({ deliveryId: id }).map((l) => l.level)).toEqual([40]);
 
     // Skip ahead to the last of the attempts.
-    await sql`update graphile_worker._private_jobs set max_attempts = attempts + 1, run_at = now() where key like 'delivery:%'`.execute(t.db);
+    const [first] = await jobs();
+    await reschedule(t.db, 'delivery:%', { maxAttempts: first!.attempts + 1 });
     await runJobs();
     const lines = failedFor({ deliveryId: id });
     expect(lines.map((l) => [l.level, l.msg, l.task, l.attempt])).toEqual([
@@ -157,7 +159,7 @@ describe('GitHub failing', () => {
     failCommentPosts(5, 500);
     mockGitHub();
     clock = new Date('2030-01-14T17:00:00.000Z');
-    await sql`update graphile_worker._private_jobs set run_at = now(), max_attempts = 1 where key like ${`goal:${goal.id}:reminder:%`}`.execute(t.db);
+    await reschedule(t.db, `goal:${goal.id}:reminder:%`, { maxAttempts: 1 });
     await runJobs();
     const lines = failedFor({ goalId: String(goal.id), kind: 'reminder' });
     expect(lines.map((l) => [l.level, l.msg, l.task])).toEqual([[50, 'job failed for good', 'send-notice']]);
@@ -165,12 +167,15 @@ describe('GitHub failing', () => {
 });
 
 describe('the jobs of a dead process', () => {
-  async function lockedJob(key: string, workerId: string): Promise<void> {
+  /**
+   * A job as a crashed worker leaves it: locked. graphile-worker has no public way to lock a
+   * job without running it, so this one test writes its private table (and only this one).
+   */
+  async function lockedJob(key: string, workerId: string, lockedAgo = '0 seconds'): Promise<void> {
     await enqueue(t.db, 'process-delivery', { deliveryId: `missing-${key}` }, { key });
-    await sql`update graphile_worker._private_jobs set locked_by = ${workerId}, locked_at = now() where key = ${key}`.execute(t.db);
+    await sql`update graphile_worker._private_jobs set locked_by = ${workerId}, locked_at = now() - ${lockedAgo}::interval where key = ${key}`.execute(t.db);
   }
-  const lockedBy = async (key: string) =>
-    (await sql<{ locked_by: string | null }>`select locked_by from graphile_worker._private_jobs where key = ${key}`.execute(t.db)).rows[0]?.locked_by;
+  const lockedBy = async (key: string) => (await queued(t.db, key))[0]?.locked_by;
   const sessionsOf = async (id: string) =>
     (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = ${applicationName(id)}`.execute(t.db)).rows[0]!.n;
 
@@ -219,13 +224,12 @@ describe('the jobs of a dead process', () => {
   });
 
   test('a lock whose owner no process registered is released only after the grace period', async () => {
-    await lockedJob('job-orphan-old', 'pool-nobody-knows');
-    await sql`update graphile_worker._private_jobs set locked_at = now() - interval '11 minutes' where key = 'job-orphan-old'`.execute(t.db);
+    await lockedJob('job-orphan-old', 'pool-nobody-knows', '11 minutes');
     await lockedJob('job-orphan-new', 'pool-just-started');
     expect(await releaseJobsOfDeadProcesses(t.db)).toEqual(['pool-nobody-knows']);
     expect(await lockedBy('job-orphan-old')).toBeNull();
     expect(await lockedBy('job-orphan-new')).toBe('pool-just-started');
-    await sql`delete from graphile_worker._private_jobs where key like 'job-orphan-%'`.execute(t.db);
+    await dropJobs(t.db, 'job-orphan-%');
   });
 
   test('a real worker stuck on a job, whose process is gone: the job is released and runs once elsewhere', async () => {

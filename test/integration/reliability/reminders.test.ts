@@ -1,17 +1,18 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { runOnce } from 'graphile-worker';
-import { sql } from 'kysely';
 import nock from 'nock';
 import type { TestDatabase } from '../../helpers/database.js';
 import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
 import { deliveryId, issueComment, push } from '../../fixtures/payloads.js';
 import { openDatabase } from '../../../src/db/database.js';
-import { enqueue } from '../../../src/jobs/enqueue.js';
-import { NOTICE_TASK, noticeKey, type NoticeJob } from '../../../src/jobs/schedule.js';
+import { enqueue } from '../../../src/db/queue.js';
+import { NOTICE_TASK } from '../../../src/usecases/notices.js';
+import { noticeKey, type NoticeJob } from '../../../src/notices/plan.js';
 import { sendNotice } from '../../../src/jobs/send-notice.js';
 import { taskList, workerLogger } from '../../../src/jobs/worker.js';
 import { marker } from '../../../src/notices/marker.js';
+import { dropJobs, queued, reschedule, running } from '../../helpers/queue.js';
 
 /**
  * SPEC §4: reminders and the overdue notice, each exactly once. graphile-worker runs a job
@@ -36,8 +37,7 @@ const runJobs = () => app.runJobs();
 
 async function settled(): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs where locked_at is not null`.execute(t.db);
-    if (rows[0]!.n === 0) return;
+    if ((await running(t.db)) === 0) return;
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error('jobs still locked after runOnce');
@@ -63,16 +63,15 @@ interface JobRow {
 
 /** The pending notice jobs of a goal, by key. */
 async function jobsOf(goalId: number | string): Promise<JobRow[]> {
-  const { rows } = await sql<JobRow>`select key, run_at, payload, attempts, last_error from graphile_worker._private_jobs
-                                     where key like ${`goal:${goalId}:%`} order by run_at, key`.execute(t.db);
-  return rows;
+  const jobs = (await queued(t.db, `goal:${goalId}:%`)).map((j) => ({ ...j, payload: j.payload as NoticeJob }));
+  return jobs.sort((a, b) => a.run_at.getTime() - b.run_at.getTime() || String(a.key).localeCompare(String(b.key)));
 }
 
-const pending = async () => (await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs`.execute(t.db)).rows[0]!.n;
+const pending = async () => (await queued(t.db)).length;
 
 /** Makes the planned jobs whose key matches `like` due now. */
 async function makeDue(like: string): Promise<void> {
-  await sql`update graphile_worker._private_jobs set run_at = now() where key like ${like}`.execute(t.db);
+  await reschedule(t.db, like);
 }
 
 const count = (gh: ReturnType<typeof mockGitHub>, text: string) => gh.comments.filter((c) => c.body.includes(text)).length;
@@ -175,7 +174,7 @@ describe('changes re-plan or drop notices', () => {
     await runJobs();
     expect(count(gh, `gitdone:goal:${g.id}:reminder:`)).toBe(0);
     expect(count(gh, `gitdone:goal:${g.id}:overdue:`)).toBe(0);
-    expect(await sql`select 1 from graphile_worker._private_jobs where key like 'stale:%'`.execute(t.db).then((r) => r.rows)).toEqual([]);
+    expect(await queued(t.db, 'stale:%')).toEqual([]);
 
     // The new plan still goes out, for the new deadline.
     clock = new Date('2030-01-19T17:00:00.000Z');
@@ -235,14 +234,14 @@ describe('exactly once', () => {
     // Each planned notice three times in a row (as a redelivery or a bug might queue it), so
     // that both workers take copies of the same notice at once: the queue keeps them off one
     // job, only the notice key keeps them off one comment.
-    const { rows: planned } = await sql<{ payload: NoticeJob }>`select payload from graphile_worker._private_jobs order by id`.execute(t.db);
+    const planned = (await queued(t.db)).map((j) => ({ payload: j.payload as NoticeJob }));
     expect(planned).toHaveLength(20);
-    await sql`delete from graphile_worker._private_jobs`.execute(t.db);
+    await dropJobs(t.db);
     for (const { payload } of planned) {
       for (let copy = 0; copy < 3; copy++) await enqueue(t.db, NOTICE_TASK, { ...payload });
     }
     clock = new Date(new Date(DUE).getTime() + 60_000);
-    await sql`update graphile_worker._private_jobs set run_at = now()`.execute(t.db);
+    await reschedule(t.db, '%');
 
     // GitHub takes a while to answer a post, which widens the window for a double post.
     nock.cleanAll();

@@ -1,7 +1,7 @@
 import { describe, test, expect } from '@jest/globals';
 import fc from 'fast-check';
 import { parseCommands } from '../../../src/commands/parse.js';
-import { parseWhen } from '../../../src/commands/when.js';
+import { parseWhen } from '../../../src/time/when.js';
 import { keywordError, slugify, uniqueKeyword } from '../../../src/goals/keyword.js';
 import { messageHasKeyword } from '../../../src/goals/match.js';
 

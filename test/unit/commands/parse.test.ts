@@ -1,5 +1,6 @@
 import { describe, test, expect } from '@jest/globals';
-import { helpText, parseCommands, parseCommandText, splitMoveArgs, USAGE } from '../../../src/commands/parse.js';
+import { parseCommands, parseCommandText, splitMoveArgs, USAGE } from '../../../src/commands/parse.js';
+import { helpText } from '../../../src/commands/help.js';
 import type { Command, CommandLine } from '../../../src/commands/parse.js';
 
 function one(body: string): CommandLine {

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { parseCommands } from '../../../src/commands/parse.js';
 import { selectLines } from '../../../src/commands/select.js';
-import { parseWhen } from '../../../src/commands/when.js';
+import { parseWhen } from '../../../src/time/when.js';
 import { slugify } from '../../../src/goals/keyword.js';
 import { quote } from '../../../src/markdown/inert.js';
 import * as bodies from '../../../src/notices/bodies.js';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { jsonbSafe } from '../../../src/events/stored-form.js';
+import { jsonbSafe } from '../../../src/deliveries/jsonb-safe.js';
 import { InvalidBody, PARSE_INLINE_MAX, parseBody, storedJsonOf } from '../../../src/webhooks/parse.js';
 
 describe('jsonbSafe: what PostgreSQL jsonb refuses, replaced', () => {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Q } from '../db/q.js';
+import type { Q } from './q.js';
 
 /**
  * Adds a graphile-worker job with plain SQL, so it joins the caller's transaction:

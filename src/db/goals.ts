@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { GoalsTable, RepositoriesTable } from '../../db/schema.js';
-import type { CompletedVia, Goal } from './types.js';
-import type { Q } from '../db/q.js';
+import type { CompletedVia, Goal } from '../goals/types.js';
+import type { Q } from './q.js';
 
 /** 128 random bits, base64url: unguessable, never sequential (SPEC §1). */
 export function newToken(): string {
@@ -162,7 +162,7 @@ export async function insertGoal(q: Q, g: NewGoal): Promise<Goal> {
 }
 
 /** Completes an active goal; undefined when it was not active (already done, cancelled). */
-export async function completeGoal(
+export async function setCompleted(
   q: Q,
   id: string,
   done: { via: CompletedVia; at: Date; sha?: string; author?: string },
@@ -185,7 +185,7 @@ export async function completeGoal(
   return row && findById(q, id);
 }
 
-export async function cancelGoal(q: Q, id: string): Promise<Goal | undefined> {
+export async function setCancelled(q: Q, id: string): Promise<Goal | undefined> {
   const row = await q
     .updateTable('goals')
     .set({ status: 'cancelled', cancelled_at: sql`now()`, updated_at: sql`now()`, version: sql`version + 1` })
@@ -197,7 +197,7 @@ export async function cancelGoal(q: Q, id: string): Promise<Goal | undefined> {
 }
 
 /** A new deadline; with `timezone`, the goal is shown in that zone from now on. */
-export async function moveGoal(q: Q, id: string, dueAt: Date, timezone?: string): Promise<Goal | undefined> {
+export async function setDueAt(q: Q, id: string, dueAt: Date, timezone?: string): Promise<Goal | undefined> {
   const row = await q
     .updateTable('goals')
     .set({ due_at: dueAt, ...(timezone ? { timezone } : {}), updated_at: sql`now()`, version: sql`version + 1` })
@@ -206,38 +206,4 @@ export async function moveGoal(q: Q, id: string, dueAt: Date, timezone?: string)
     .returning('id')
     .executeTakeFirst();
   return row && findById(q, id);
-}
-
-export interface RepoRef {
-  id: number;
-  installationId: number;
-  fullName: string;
-  defaultBranch?: string | null;
-}
-
-/**
- * Keeps the repository row current: goals follow the id, the name is only for display.
- * Only installation events (`track: true`) make a repository tracked again: any other
- * webhook, a late one or a manual redelivery, must not revive a removed installation.
- */
-export async function upsertRepository(q: Q, repo: RepoRef, opts: { track?: boolean } = {}): Promise<void> {
-  await q
-    .insertInto('repositories')
-    .values({
-      id: repo.id,
-      installation_id: repo.installationId,
-      full_name: repo.fullName,
-      default_branch: repo.defaultBranch ?? null,
-      tracked: true,
-    })
-    .onConflict((oc) =>
-      oc.column('id').doUpdateSet({
-        installation_id: repo.installationId,
-        full_name: repo.fullName,
-        default_branch: sql`coalesce(excluded.default_branch, repositories.default_branch)`,
-        ...(opts.track ? { tracked: true } : {}),
-        updated_at: sql`now()`,
-      }),
-    )
-    .execute();
 }

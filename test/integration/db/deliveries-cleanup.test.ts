@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { cleanupDeliveries } from '../../../src/jobs/cleanup.js';
+import { cleanupDeliveries } from '../../../src/db/deliveries.js';
 
 let t: TestDatabase;
 beforeAll(async () => {

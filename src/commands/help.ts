@@ -1,0 +1,41 @@
+import { USAGE } from './parse.js';
+
+/** Markdown help, the reply to `/deadline help`. */
+export function helpText(): string {
+  return [
+    '### GitDone commands',
+    '',
+    'Write one command per line in a new issue or pull request comment (or in the body of a new issue).',
+    'Lines in code blocks or quotes are not read.',
+    '',
+    '| command | what it does |',
+    '|---|---|',
+    `| \`${USAGE.create}\` | create a goal on this issue |`,
+    `| \`${USAGE.list}\` | the goals of this issue (or the repository's active goals) |`,
+    `| \`${USAGE.move}\` | change a goal's deadline |`,
+    `| \`${USAGE.cancel}\` | cancel a goal |`,
+    `| \`${USAGE.done}\` | mark a goal done by hand |`,
+    `| \`${USAGE.help}\` | this help |`,
+    '',
+    'Examples:',
+    '',
+    '```',
+    '/deadline 2030-01-15 17:00 Ship v1 keyword=ship-v1',
+    '/deadline next friday 17:00 Release notes tz=Europe/Berlin',
+    '/deadline in 3 days',
+    '/deadline move ship-v1 2030-01-22 17:00',
+    '/deadline cancel ship-v1',
+    '/deadline done ship-v1',
+    '```',
+    '',
+    '- **`<when>`** comes first: `2030-01-15` (means 23:59 that day), `2030-01-15 17:00`, `2030-01-15T17:00+02:00`,',
+    '  `tomorrow 5pm`, `friday 17:00`, `next friday`, `in 3 days`, `in 2h`, `Dec 24 at 18:00`, `noon tomorrow`.',
+    '  Write dates as `yyyy-mm-dd`: `01/02/2030` is refused as ambiguous.',
+    '- **Time zone**, first that applies: an offset in `<when>` (`Z`, `+02:00`), `tz=`, the repository\'s',
+    '  `.github/gitdone.yml` `timezone`, UTC.',
+    '- **Keyword**: 2–64 letters, digits or `- _ . # / :`, no spaces. Without `keyword=` one is made from the title.',
+    '  A commit whose message contains the keyword as a whole word, pushed to a tracked branch, completes the goal.',
+    '- `<keyword>` after `move`, `cancel` and `done` may be left out when the issue has exactly one active goal.',
+    '- `help` and `list` are open to everyone; the others need the repository permission set in the config (default: write).',
+  ].join('\n');
+}

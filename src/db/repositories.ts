@@ -1,0 +1,59 @@
+import { sql } from 'kysely';
+import type { Q } from './q.js';
+
+/** The repositories table: which installation acts for a repository, and whether GitDone still tracks it. */
+
+export interface RepoRef {
+  id: number;
+  installationId: number;
+  fullName: string;
+  defaultBranch?: string | null;
+}
+
+/**
+ * Keeps the repository row current: goals follow the id, the name is only for display.
+ * Only installation events (`track: true`) make a repository tracked again: any other
+ * webhook, a late one or a manual redelivery, must not revive a removed installation.
+ */
+export async function upsertRepository(q: Q, repo: RepoRef, opts: { track?: boolean } = {}): Promise<void> {
+  await q
+    .insertInto('repositories')
+    .values({
+      id: repo.id,
+      installation_id: repo.installationId,
+      full_name: repo.fullName,
+      default_branch: repo.defaultBranch ?? null,
+      tracked: true,
+    })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        installation_id: repo.installationId,
+        full_name: repo.fullName,
+        default_branch: sql`coalesce(excluded.default_branch, repositories.default_branch)`,
+        ...(opts.track ? { tracked: true } : {}),
+        updated_at: sql`now()`,
+      }),
+    )
+    .execute();
+}
+
+/** An installation removed or suspended: its repositories are no longer tracked (their goals stay readable). */
+export async function untrackInstallation(q: Q, installationId: number): Promise<void> {
+  await q.updateTable('repositories').set({ tracked: false, updated_at: sql`now()` }).where('installation_id', '=', installationId).execute();
+}
+
+/** An installation back (unsuspended, or installed again): its repositories are tracked again. */
+export async function trackInstallation(q: Q, installationId: number): Promise<void> {
+  await q.updateTable('repositories').set({ tracked: true, updated_at: sql`now()` }).where('installation_id', '=', installationId).execute();
+}
+
+/** Repositories removed from an installation, or deleted. */
+export async function untrackRepositories(q: Q, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await q.updateTable('repositories').set({ tracked: false, updated_at: sql`now()` }).where('id', 'in', ids).execute();
+}
+
+/** Renamed or transferred: goals hang on the repository id, only the shown name changes. */
+export async function renameRepository(q: Q, id: number, fullName: string): Promise<void> {
+  await q.updateTable('repositories').set({ full_name: fullName, updated_at: sql`now()` }).where('id', '=', id).execute();
+}

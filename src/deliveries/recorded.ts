@@ -1,0 +1,31 @@
+import type { EmitterWebhookEvent } from '@octokit/webhooks';
+
+/**
+ * The deliveries GitDone records for a job to act on, with the payload types GitHub's own
+ * schema gives them (@octokit/webhooks). Adding an event here makes the compiler ask for
+ * its job (jobs/process-delivery.ts).
+ */
+export type RecordedEvent = 'issue_comment.created' | 'issues.opened' | 'issues.closed' | 'pull_request.closed' | 'push';
+
+export type PayloadOf<E extends RecordedEvent> = EmitterWebhookEvent<E>['payload'];
+
+/** Each payload as a job reads it back: a push's commits stay in the database, read in pages. */
+interface StoredPayloads {
+  'issue_comment.created': PayloadOf<'issue_comment.created'>;
+  'issues.opened': PayloadOf<'issues.opened'>;
+  'issues.closed': PayloadOf<'issues.closed'>;
+  'pull_request.closed': PayloadOf<'pull_request.closed'>;
+  push: Omit<PayloadOf<'push'>, 'commits' | 'head_commit'>;
+}
+
+export type StoredPayload<E extends RecordedEvent> = StoredPayloads[E];
+
+/** A recorded delivery, read back by its job. */
+export interface StoredDelivery<E extends RecordedEvent> {
+  id: string;
+  event: E;
+  payload: StoredPayload<E>;
+  /** How many commits a push payload listed. */
+  commitCount: number;
+  receivedAt: Date;
+}
