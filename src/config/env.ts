@@ -47,6 +47,8 @@ export interface Config {
   githubUrl: string;
   host: string;
   port: number;
+  /** The Prometheus listener (http/metrics-server.ts); unset: none. */
+  metricsPort: number | undefined;
   workerConcurrency: number;
   /** How long SIGTERM waits for running work before giving up on it. */
   shutdownTimeoutMs: number;
@@ -137,6 +139,16 @@ export function readConfig(env: EnvVars, o: ReadOptions): Config {
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`${label('PORT')} must be a port number (1–65535), got "${env.PORT}".`);
 
+  let metricsPort: number | undefined;
+  if (env.METRICS_PORT) {
+    metricsPort = Number(env.METRICS_PORT);
+    if (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535) {
+      problems.push(`${label('METRICS_PORT')} must be a port number (1–65535), got "${env.METRICS_PORT}".`);
+    } else if (metricsPort === port) {
+      problems.push(`${label('METRICS_PORT')} must differ from PORT (${port}): metrics are kept off the public port.`);
+    }
+  }
+
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl) {
     const scheme = safeProtocol(databaseUrl);
@@ -183,6 +195,7 @@ export function readConfig(env: EnvVars, o: ReadOptions): Config {
     githubUrl,
     host: env.HOST || 'localhost',
     port,
+    metricsPort,
     workerConcurrency,
     shutdownTimeoutMs,
     log: log.settings,

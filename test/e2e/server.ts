@@ -80,6 +80,8 @@ export class ServerProcess {
     readonly port: number,
     /** Its working directory (package.json, app.yml, dist/, and .env when given). */
     readonly cwd: string,
+    /** METRICS_PORT, unless the test removed it. */
+    readonly metricsPort?: number,
   ) {
     this.logFile = join(tmpdir(), `gitdone-e2e-${process.pid}-${++serial}-${port}.log`);
     this.file = createWriteStream(this.logFile);
@@ -128,6 +130,11 @@ export class ServerProcess {
   /** The PUBLIC_URL the process was given: embed links start with it. */
   get publicUrl(): string {
     return this.url;
+  }
+  /** The Prometheus listener (METRICS_PORT): every e2e server has one unless its test removes the variable. */
+  get metricsUrl(): string {
+    if (!this.metricsPort) throw new Error('this server was started without METRICS_PORT');
+    return `http://127.0.0.1:${this.metricsPort}/metrics`;
   }
   get pid(): number {
     return this.child.pid!;
@@ -263,6 +270,10 @@ const INHERITED_BUT_DROPPED = [
   'WEBHOOK_PATH',
   'PUBLIC_URL',
   'GH_ORG',
+  'METRICS_PORT',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_SDK_DISABLED',
   'REDIS_URL',
   'SENTRY_DSN',
   'LOG_LEVEL',
@@ -276,13 +287,14 @@ const INHERITED_BUT_DROPPED = [
 ];
 
 /** The environment the child gets: the parent's, minus what would change its behaviour, plus the test's. */
-function childEnv(port: number, o: StartOptions): NodeJS.ProcessEnv {
+function childEnv(port: number, metricsPort: number, o: StartOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (!INHERITED_BUT_DROPPED.includes(k) && !k.startsWith('GITDONE_') && !k.startsWith('npm_') && !k.startsWith('PG')) env[k] = v;
   }
   Object.assign(env, {
     PORT: String(port),
+    METRICS_PORT: String(metricsPort),
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     GHE_HOST: o.githubHost ?? '127.0.0.1:9',
@@ -321,8 +333,10 @@ function workingDirectory(o: StartOptions): string {
 /** Starts the process and returns at once: for tests about start-up itself. */
 export async function spawnServer(o: StartOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
+  let metricsPort = await freePort();
+  while (metricsPort === port) metricsPort = await freePort();
   const cwd = workingDirectory(o);
-  const env = childEnv(port, o);
+  const env = childEnv(port, metricsPort, o);
   const options = { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] as Array<'ignore' | 'pipe'> };
   const child =
     o.via === 'npm'
@@ -330,7 +344,7 @@ export async function spawnServer(o: StartOptions = {}): Promise<ServerProcess> 
       : o.via === 'terminal'
         ? spawn('script', ['--quiet', '--return', '--command', `${process.execPath} dist/src/main.js`, '/dev/null'], options)
         : spawn(process.execPath, ['--enable-source-maps', 'dist/src/main.js'], options);
-  return new ServerProcess(child, port, cwd);
+  return new ServerProcess(child, port, cwd, env.METRICS_PORT ? Number(env.METRICS_PORT) : undefined);
 }
 
 /**
