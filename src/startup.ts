@@ -41,7 +41,10 @@ export async function migrateOnly(life: Lifecycle, log: Logger, database: DbHand
 /** Applied whole or not at all: a signal meanwhile waits for the step to finish. */
 async function migrations(life: Lifecycle, log: Logger, database: DbHandle): Promise<void> {
   await life.step('migrations', async () => {
-    const applied = await migrateToLatest(database.db, database.pool);
+    const applied = await migrateToLatest(database.db, database.pool, {
+      onNewer: (newer) =>
+        log.warn({ newer }, 'the database has migrations newer than this build (a newer release ran them); carrying on without migrating, as expand-then-contract allows'),
+    });
     log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
     return { value: applied };
   });
