@@ -104,6 +104,16 @@ export function createMetrics() {
     notices: new Counter({ name: 'gitdone_notices_total', help: 'Comments GitDone meant to post, by kind and result', labelNames: ['kind', 'result'], registers }),
     embedRequests: new Counter({ name: 'gitdone_embed_requests_total', help: 'Embed requests by variant and status', labelNames: ['variant', 'status'], registers }),
 
+    databaseUp: new Gauge({
+      name: 'gitdone_database_up',
+      help: 'Whether the database answered this scrape\'s query within 1 s (1) or not (0): what /readyz checks, seen from Prometheus',
+      registers,
+      async collect() {
+        if (!sources) return;
+        this.set((await counts()) ? 1 : 0);
+      },
+    }),
+
     dbPool: new Gauge({
       name: 'gitdone_db_pool_connections',
       help: 'PostgreSQL connections of this process\' pool: total open, idle, and requests waiting for one',

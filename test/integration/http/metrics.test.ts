@@ -23,6 +23,7 @@ const GITDONE_METRICS = [
   'gitdone_notices_total',
   'gitdone_embed_requests_total',
   'gitdone_db_pool_connections',
+  'gitdone_database_up',
 ];
 
 let t: TestDatabase;
@@ -108,6 +109,7 @@ describe('the metrics listener', () => {
         'gitdone_db_pool_connections{state="total"}': 3,
         'gitdone_db_pool_connections{state="idle"}': 2,
         'gitdone_db_pool_connections{state="waiting"}': 1,
+        gitdone_database_up: 1,
       });
     } finally {
       await s.close();
@@ -133,6 +135,7 @@ describe('the metrics listener', () => {
         expect(ms).toBeLessThan(2000);
         expect(ms).toBeGreaterThanOrEqual(SCRAPE_QUERY_TIMEOUT_MS - 50);
         expect(r.body).not.toMatch(/^gitdone_goals\{/m); // left out rather than stale
+        expect(r.body).toMatch(/^gitdone_database_up 0$/m);
         expect(r.body).toMatch(/^gitdone_db_pool_connections\{state="waiting"\} 0$/m);
       }
       expect(hung.pool.totalCount).toBe(1); // one query in flight, not three
