@@ -29,7 +29,7 @@ interface Rule {
 async function exportedNames(): Promise<Set<string>> {
   const names = new Set<string>();
   for (const m of await createMetrics().registry.getMetricsAsJSON()) {
-    if (m.type === 'histogram' || m.type === 'summary') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${m.name}${suffix}`);
+    if (['histogram', 'summary'].includes(String(m.type))) for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${m.name}${suffix}`);
     names.add(m.name);
   }
   return names;
