@@ -21,6 +21,7 @@ import { buildServer } from './build.js';
 export const WEBHOOK_SECRET = 'e2e-webhook-secret';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SIGNAL_MARKER = new URL('./signal-marker.mjs', import.meta.url).href;
+const MODULE_WATCH = new URL('./module-watch.mjs', import.meta.url).href;
 const live = new Set<ServerProcess>();
 /** Every process started since the last killAll, exited or not: npm's node may outlive npm. */
 const started = new Set<ServerProcess>();
@@ -45,6 +46,8 @@ export interface StartOptions {
   via?: 'node' | 'npm' | 'terminal';
   /** Preload test/e2e/signal-marker.mjs, which reports when the SIGTERM handler is installed. */
   markSignalHandler?: boolean;
+  /** Preload test/e2e/module-watch.mjs, which reports every OpenTelemetry module loaded ("[e2e] module loaded: …" on stderr). */
+  watchModules?: boolean;
   readyTimeoutMs?: number;
 }
 
@@ -310,7 +313,8 @@ function childEnv(port: number, metricsPort: number, o: StartOptions): NodeJS.Pr
   if (o.app !== false) {
     Object.assign(env, { APP_ID: '1', PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: o.secret ?? WEBHOOK_SECRET });
   }
-  if (o.markSignalHandler) env.NODE_OPTIONS = `--import ${SIGNAL_MARKER}`;
+  const preload = [...(o.markSignalHandler ? [SIGNAL_MARKER] : []), ...(o.watchModules ? [MODULE_WATCH] : [])];
+  if (preload.length) env.NODE_OPTIONS = preload.map((p) => `--import ${p}`).join(' ');
   for (const [k, v] of Object.entries(o.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
