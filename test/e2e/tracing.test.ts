@@ -28,7 +28,8 @@ beforeAll(async () => {
   [traced, plain] = await Promise.all([
     startServer({ databaseUrl: t.url, githubHost: gh.host, watchModules: true, env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_BSP_SCHEDULE_DELAY: '100' } }),
     // SENTRY_DSN too: GitDone ignores it (saying so) rather than fetch @sentry/node with npx.
-    startServer({ databaseUrl: t2.url, githubHost: gh.host, watchModules: true, env: { SENTRY_DSN: 'https://public@sentry.invalid/1' } }),
+    // And no METRICS_PORT: no metrics listener.
+    startServer({ databaseUrl: t2.url, githubHost: gh.host, watchModules: true, env: { SENTRY_DSN: 'https://public@sentry.invalid/1', METRICS_PORT: undefined } }),
   ]);
 }, 60_000);
 
@@ -90,7 +91,7 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
 });
 
 describe('without OTEL_EXPORTER_OTLP_ENDPOINT', () => {
-  test('no OpenTelemetry module is loaded, and log lines carry no trace id; SENTRY_DSN is ignored, saying so', async () => {
+  test('no OpenTelemetry module is loaded, and log lines carry no trace id; SENTRY_DSN is ignored, saying so; no METRICS_PORT, no listener', async () => {
     const id = `e2e-untraced-${process.pid}-${Date.now()}`;
     const repo = { ...REPO, id: 990_002, name: 'plain', full_name: 'octo/plain' };
     expect((await plain.sendWebhook('issue_comment', issueComment({ body: '/deadline 2030-01-15 Plain keyword=plain', repo, commentId: 8002 }), { id })).status).toBe(200);
@@ -99,5 +100,8 @@ describe('without OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     expect(plain.logs.filter((l) => 'trace_id' in l)).toEqual([]);
     expect(plain.lines.filter((l) => l.includes('[e2e] module loaded:') && l.includes('@sentry/'))).toEqual([]);
     expect(plain.logged('SENTRY_DSN is set, but GitDone sends no errors to Sentry')).toHaveLength(1);
+    expect(plain.metricsPort).toBeUndefined();
+    expect(plain.logged('metrics at /metrics')).toEqual([]);
+    expect(traced.logged('metrics at /metrics')).toHaveLength(1);
   }, 60_000);
 });
