@@ -149,6 +149,8 @@ describe('the metrics listener', () => {
   });
 });
 
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
 describe('label values stay bounded', () => {
   test('webhook events outside the subscribed ones are "other"', () => {
     expect(['push', 'issue_comment', 'installation_repositories', 'ping'].map(eventLabel)).toEqual(['push', 'issue_comment', 'installation_repositories', 'ping']);
@@ -157,7 +159,7 @@ describe('label values stay bounded', () => {
 
   test('GitHub requests by method and final status, "network" without one, each Octokit hooked once', async () => {
     const metrics = createMetrics();
-    const octokit = countGitHubRequests(new Octokit({ baseUrl: 'https://api.github.test', request: { retries: 0 } }), metrics.githubRequests);
+    const octokit = countGitHubRequests(new Octokit({ baseUrl: 'https://api.github.test', request: { retries: 0 }, log: quiet }), metrics.githubRequests);
     countGitHubRequests(octokit, metrics.githubRequests); // again: still counted once
     nock.disableNetConnect();
     try {
