@@ -32,7 +32,7 @@ export interface AppDeps {
 export function gitdone(deps: AppDeps): ApplicationFunction {
   return (app, { addHandler }) => {
     if (deps.webhooks) {
-      const intake = webhookIntake({ ...deps.webhooks, log: app.log, receive: (event) => app.receive(event as never) });
+      const intake = webhookIntake({ ...deps.webhooks, metrics: deps.metrics, log: app.log, receive: (event) => app.receive(event as never) });
       // Probot's server mounts what the app's getNodeMiddleware() returns ahead of every other
       // route: GitDone hands it its own intake, which bounds, verifies and logs deliveries the
       // way a shared deployment needs (see webhooks/intake.ts).
@@ -49,11 +49,8 @@ export function gitdone(deps: AppDeps): ApplicationFunction {
     app.on('installation_repositories', onRepositoriesChanged(events));
     app.on(['repository.renamed', 'repository.transferred'], onRepositoryMoved(events));
     app.on('repository.deleted', onRepositoryDeleted(events));
-    app.onAny(async (context) => {
-      deps.metrics.webhooksReceived.inc({ event: context.name });
-    });
 
-    addHandler(healthRoutes({ db: deps.db, metrics: deps.metrics }));
+    addHandler(healthRoutes({ db: deps.db }));
     addHandler(
       embedRoutes({ db: deps.db, metrics: deps.metrics, publicUrl: deps.publicUrl, githubUrl: deps.githubUrl, now: deps.now, cacheMs: deps.embedCacheMs }),
     );

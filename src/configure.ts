@@ -27,6 +27,9 @@ export async function configure(life: Lifecycle, o: { needsApp: boolean }): Prom
   // A stray rejection (a library's unawaited bookkeeping during a database blip, say) is a
   // bug to log, not a reason to drop every request and job in flight.
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
+  if (config.log.ignoredSentryDsn) {
+    log.warn('SENTRY_DSN is set, but GitDone sends no errors to Sentry: forward error-level log lines from your log collector instead (docs/configuration.md#errors-and-sentry)');
+  }
   if (config.dotenvFile) log.info({ file: config.dotenvFile }, 'settings read from the environment and .env (the environment wins)');
   return { config, log };
 }

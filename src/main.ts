@@ -14,6 +14,8 @@ const end = runAsProcess(life, { exitWithParent: process.argv.includes('--exit-w
 try {
   const { configure } = await import('./configure.js');
   const { config, log } = await configure(life, { needsApp: true });
+  // Before the database stage imports pg, and before Probot and the workers load.
+  if (config.tracing) await (await import('./telemetry/tracing.js')).startTracing(life, config.tracing, log);
   const { startDatabase } = await import('./start-database.js');
   const { applicationName } = await import('./jobs/reaper.js');
   const database = await startDatabase(life, config, log, { applicationName: applicationName() });

@@ -4,7 +4,7 @@
  *
  * It asks what GitHub and a reader would ask, each within a timeout: /healthz and /readyz
  * answer 200, a signed `ping` delivery is accepted, an unknown embed is a 404 (page and
- * JSON; that goes through the database). It prints one line, "smoke ok: …" (exit 0) or
+ * JSON; that goes through the database), and /metrics is a 404 (metrics are not public). It prints one line, "smoke ok: …" (exit 0) or
  * "smoke failed: <reason>" (exit 1); a usage mistake exits 2.
  *
  * Node built-ins only, and no app configuration: it runs in the production image, and
@@ -108,6 +108,16 @@ async function runChecks(root: string, secret: string, timeoutMs: number): Promi
     throw new SmokeFailure(`GET /embed/<unknown token>.json answered 404 as "${json.type}" (${snippet(json.body)}), expected JSON`);
   }
   notes.push('embed.json 404');
+
+  // Metrics have their own port (METRICS_PORT), reached by Prometheus inside the cluster;
+  // a proxy or Ingress that routes /metrics publicly is a mistake to catch here.
+  const metrics = await ask('GET', '/metrics');
+  if (metrics.status !== 404) {
+    throw new SmokeFailure(
+      `GET /metrics answered ${metrics.status} on the public URL, expected 404: Prometheus metrics belong on METRICS_PORT only; check what the proxy or Ingress routes there`,
+    );
+  }
+  notes.push('metrics 404');
   return notes;
 }
 

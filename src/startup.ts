@@ -6,16 +6,18 @@ import { reportFailure } from './configure.js';
 import type { DbHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { appIdentity } from './github/app-identity.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { startMetricsServer } from './http/metrics-server.js';
 import { createProbotServer, loadSetupPage } from './http/probot-server.js';
 import { startWorker } from './jobs/worker.js';
 import { Reported, type Lifecycle } from './lifecycle.js';
+import { countGitHubRequests } from './telemetry/github-requests.js';
 
 /**
  * GitDone's start-up after configure.ts and start-database.ts, step by step on the
  * lifecycle (so that a signal at any point stops exactly what has started, newest first):
- * migrations → GitHub App → workers → HTTP server. Without an app: the setup page
- * instead of the last three.
+ * migrations → metrics listener (with METRICS_PORT) → GitHub App → workers → HTTP server.
+ * Without an app: the setup page instead of the last four.
  */
 export async function startGitDone(life: Lifecycle, config: Config, log: Logger, database: DbHandle): Promise<void> {
   try {
@@ -39,7 +41,10 @@ export async function migrateOnly(life: Lifecycle, log: Logger, database: DbHand
 /** Applied whole or not at all: a signal meanwhile waits for the step to finish. */
 async function migrations(life: Lifecycle, log: Logger, database: DbHandle): Promise<void> {
   await life.step('migrations', async () => {
-    const applied = await migrateToLatest(database.db, database.pool);
+    const applied = await migrateToLatest(database.db, database.pool, {
+      onNewer: (newer) =>
+        log.warn({ newer }, 'the database has migrations newer than this build (a newer release ran them); carrying on without migrating, as expand-then-contract allows'),
+    });
     log.info({ applied }, applied.length ? 'migrations applied' : 'database schema is current');
     return { value: applied };
   });
@@ -50,6 +55,10 @@ async function serve(life: Lifecycle, config: Config, log: Logger, database: DbH
   const app = config.app!;
   log.info({ appId: app.appId, key: app.keySource }, 'GitHub App configured');
   const metrics = createMetrics();
+  metrics.watch({ db: database.db, pool: database.pool, warn: (err) => log.warn({ err }, 'metrics: the database did not answer in time; queue and goal gauges left out') });
+  if (config.metricsPort) await serveMetrics(life, log, metrics, config.metricsPort);
+  // Every GitHub request a job makes is counted (gitdone_github_requests_total).
+  const github = <T>(octokit: Promise<T>) => octokit.then((o) => countGitHubRequests(o, metrics.githubRequests));
   const server = createProbotServer(config, log, app);
   const probot = await life.step('GitHub App', async () => {
     let loaded: Probot | undefined;
@@ -72,8 +81,8 @@ async function serve(life: Lifecycle, config: Config, log: Logger, database: DbH
     const runner = await startWorker(
       {
         db: database.db,
-        auth: (id) => probot.auth(id) as never,
-        app: appIdentity(app.appId, () => probot.auth() as never),
+        auth: (id) => github(probot.auth(id)) as never,
+        app: appIdentity(app.appId, () => github(probot.auth()) as never),
         links: { publicUrl: config.publicUrl, githubUrl: config.githubUrl },
         log,
         metrics,
@@ -86,6 +95,23 @@ async function serve(life: Lifecycle, config: Config, log: Logger, database: DbH
   });
   await listen(life, server);
   log.info({ publicUrl: config.publicUrl }, 'GitDone is ready');
+}
+
+/** Prometheus metrics on their own port, never on the public one (http/metrics-server.ts). */
+async function serveMetrics(life: Lifecycle, log: Logger, metrics: Metrics, port: number): Promise<void> {
+  await life.step('metrics listener', async () => {
+    try {
+      const listener = await startMetricsServer({ port, registry: metrics.registry });
+      log.info({ port: listener.port }, 'metrics at /metrics on METRICS_PORT');
+      return { value: listener, stop: () => listener.close() };
+    } catch (err) {
+      if ((err as { code?: string }).code === 'EADDRINUSE') {
+        log.fatal(`METRICS_PORT ${port} is already in use: stop whatever listens there, or choose another port.`);
+        throw new Reported((err as Error).message);
+      }
+      throw err;
+    }
+  });
 }
 
 /** No GitHub App yet (development only): Probot's setup page, with /healthz and /readyz. */

@@ -26,7 +26,8 @@ export interface LogSettings {
   format: LogFormat;
   levelInString: boolean;
   messageKey: string;
-  sentryDsn: string | undefined;
+  /** SENTRY_DSN is set, but GitDone sends nothing to Sentry (docs/configuration.md#logs says why): warned about at start. */
+  ignoredSentryDsn: boolean;
 }
 
 export interface GitHubApp {
@@ -47,10 +48,14 @@ export interface Config {
   githubUrl: string;
   host: string;
   port: number;
+  /** The Prometheus listener (http/metrics-server.ts); unset: none. */
+  metricsPort: number | undefined;
   workerConcurrency: number;
   /** How long SIGTERM waits for running work before giving up on it. */
   shutdownTimeoutMs: number;
   log: LogSettings;
+  /** OpenTelemetry traces (telemetry/tracing.ts), when OTEL_EXPORTER_OTLP_ENDPOINT is set; undefined: no SDK is loaded. */
+  tracing: { serviceName: string; version: string } | undefined;
   /** Unset: no app configured yet, so Probot's setup page runs (development only). */
   app: GitHubApp | undefined;
   /** What Probot's own server and Octokit take. */
@@ -123,7 +128,7 @@ export function readLogSettings(env: EnvVars, stdoutIsTTY: boolean, label: (k: s
     else problems.push(`${label('LOG_LEVEL')} must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}".`);
   }
   return {
-    settings: { level, format, levelInString: env.LOG_LEVEL_IN_STRING === 'true', messageKey: env.LOG_MESSAGE_KEY || 'msg', sentryDsn: env.SENTRY_DSN || undefined },
+    settings: { level, format, levelInString: env.LOG_LEVEL_IN_STRING === 'true', messageKey: env.LOG_MESSAGE_KEY || 'msg', ignoredSentryDsn: Boolean(env.SENTRY_DSN) },
     problems,
   };
 }
@@ -136,6 +141,16 @@ export function readConfig(env: EnvVars, o: ReadOptions): Config {
 
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`${label('PORT')} must be a port number (1–65535), got "${env.PORT}".`);
+
+  let metricsPort: number | undefined;
+  if (env.METRICS_PORT) {
+    metricsPort = Number(env.METRICS_PORT);
+    if (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535) {
+      problems.push(`${label('METRICS_PORT')} must be a port number (1–65535), got "${env.METRICS_PORT}".`);
+    } else if (metricsPort === port) {
+      problems.push(`${label('METRICS_PORT')} must differ from PORT (${port}): metrics are kept off the public port.`);
+    }
+  }
 
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl) {
@@ -174,6 +189,14 @@ export function readConfig(env: EnvVars, o: ReadOptions): Config {
 
   const app = o.needsApp === false ? undefined : readApp(env, o.cwd, production, label, problems);
 
+  let tracing: Config['tracing'];
+  const otlp = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (otlp && env.OTEL_SDK_DISABLED !== 'true') {
+    const which = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+    if (!/^https?:$/.test(safeProtocol(otlp) ?? '')) problems.push(`${label(which)} must be an http(s) URL like http://otel-collector:4318, got "${otlp}".`);
+    tracing = { serviceName: env.OTEL_SERVICE_NAME || 'gitdone', version: readVersion(o.cwd) };
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     production,
@@ -183,9 +206,11 @@ export function readConfig(env: EnvVars, o: ReadOptions): Config {
     githubUrl,
     host: env.HOST || 'localhost',
     port,
+    metricsPort,
     workerConcurrency,
     shutdownTimeoutMs,
     log: log.settings,
+    tracing,
     app,
     probot: {
       baseUrl: env.GHE_HOST ? `${ghProtocol}://${env.GHE_HOST}/api/v3` : 'https://api.github.com',
@@ -235,6 +260,15 @@ export function loadConfig(o: { needsApp?: boolean; env?: EnvVars; cwd?: string;
   if (dotenv.problem) throw new ConfigError([dotenv.problem]);
   const config = readConfig(env, { cwd, stdoutIsTTY: o.stdoutIsTTY ?? process.stdout.isTTY === true, fromDotenv: dotenv.applied, needsApp: o.needsApp });
   return { ...config, dotenvFile: dotenv.file };
+}
+
+/** package.json's version, for the traces' service.version. */
+function readVersion(cwd: string): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(cwd, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function positiveInt(value: string | undefined, fallback: number, name: string, problems: string[]): number {

@@ -2,14 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { migrationsCurrent } from '../db/migrate.js';
-import type { Metrics } from './metrics.js';
 import { withTimeout } from '../util/with-timeout.js';
 
 /** How long /readyz waits for the database: a load balancer's probe must not hang with it. */
 const READY_TIMEOUT_MS = 2000;
 
-/** /healthz (the process runs), /readyz (database answers, migrations current), /metrics. */
-export function healthRoutes(deps: { db: Db; metrics: Metrics }) {
+/**
+ * /healthz (the process runs), /readyz (database answers, migrations current). Metrics are
+ * not here: they have their own listener on METRICS_PORT (metrics-server.ts), so the public
+ * port answers /metrics with 404 like any unknown path.
+ */
+export function healthRoutes(deps: { db: Db }) {
   const ready = readiness(deps.db);
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -27,11 +30,6 @@ export function healthRoutes(deps: { db: Db; metrics: Metrics }) {
         // The error code helps an operator; the message may name hosts, which a public probe need not see.
         send(res, 503, `database unavailable (${(err as { code?: string }).code ?? 'no answer'})\n`);
       }
-      return true;
-    }
-    if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType, 'cache-control': 'no-store' });
-      res.end(await deps.metrics.registry.metrics());
       return true;
     }
     return false;

@@ -39,6 +39,9 @@ export async function commentJob(
   );
   if (answered.posted === 'nothing') return;
   const { posted, ...counts } = answered;
+  deps.metrics?.notices.inc({ kind: 'reply', result: posted });
+  // From GitHub's delivery to the reply on the issue: pacing, retries and outages included.
+  if (posted === 'posted') deps.metrics?.replyLatency.observe((Date.now() - d.receivedAt.getTime()) / 1000);
   if (posted === 'undeliverable') log.warn({ deliveryId: d.id, ...counts }, 'commands carried out, but GitHub refuses the reply for good (issue gone or locked)');
   else log.info({ deliveryId: d.id, ...counts }, 'commands answered');
 }

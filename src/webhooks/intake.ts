@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Metrics } from '../http/metrics.js';
 import { InvalidBody, parseBody } from './parse.js';
 
 /** GitHub caps webhook payloads at 25 MB; anything larger is not from GitHub. */
@@ -16,6 +17,7 @@ export interface IntakeOptions {
   /** Hands a verified delivery to the app's handlers (Probot's `webhooks.receive`). */
   receive(event: { id: string; name: string; payload: Record<string, unknown> }): Promise<void>;
   log: Logger;
+  metrics?: Pick<Metrics, 'webhookReceived' | 'webhookRecorded'>;
   maxBytes?: number;
 }
 
@@ -59,6 +61,7 @@ export function webhookIntake(opts: IntakeOptions) {
     if (!timingSafeEqual(body.digest, Buffer.from(signature.slice(7), 'hex'))) {
       return refuse(401, 'signature does not match: check that WEBHOOK_SECRET is the app\'s webhook secret');
     }
+    opts.metrics?.webhookReceived(name);
     let payload: Record<string, unknown>;
     try {
       payload = await parseBody(name, body.bytes);
@@ -75,6 +78,7 @@ export function webhookIntake(opts: IntakeOptions) {
       answer(res, 500, { error: 'the delivery could not be recorded; redeliver it later' });
       return true;
     }
+    opts.metrics?.webhookRecorded(name);
     answer(res, 200, { ok: true });
     return true;
   };

@@ -187,7 +187,7 @@ describe('the shipped image, rebuilt from production dependencies only', () => {
       expect(await page.text()).toContain('GitDonePage={frame:'); // the inline countdown script, from its bundle
 
       const smoke = await run(process.execPath, ['dist/src/smoke.js', url], { cwd: app, env: deploymentEnv({ WEBHOOK_SECRET: SECRET }), ...RUN_AS });
-      expect(smoke.out).toMatch(/^smoke ok: http:\/\/127\.0\.0\.1:\d+ — healthz 200, readyz 200, ping 200, embed 404, embed\.json 404 \(\d+ ms\)\n$/);
+      expect(smoke.out).toMatch(/^smoke ok: http:\/\/127\.0\.0\.1:\d+ — healthz 200, readyz 200, ping 200, embed 404, embed\.json 404, metrics 404 \(\d+ ms\)\n$/);
       expect(smoke.code).toBe(0);
       expect(gh.requests).toEqual([]); // the smoke test never makes GitDone call GitHub
       const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));

@@ -281,6 +281,34 @@ describe('GitDone as a process, against a fake GitHub', () => {
   );
 });
 
+describe('metrics after the scenarios above (goals created, pushes, embeds viewed)', () => {
+  test(
+    'METRICS_PORT serves them; the public port answers 404; no label names a repository, token or delivery id',
+    async () => {
+      expect((await server.get('/metrics')).status).toBe(404);
+      const res = await fetch(server.metricsUrl, { signal: AbortSignal.timeout(10_000) });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toMatch(/^gitdone_webhooks_received_total\{event="issue_comment"\} [1-9]/m);
+      expect(text).toMatch(/^gitdone_webhooks_received_total\{event="push"\} [1-9]/m);
+      expect(text).toMatch(/^gitdone_github_requests_total\{method="POST",status="201"\} [1-9]/m);
+      expect(text).toMatch(/^gitdone_goals\{state="completed"\} [1-9]/m);
+      expect(text).toMatch(/^gitdone_embed_requests_total\{variant="json",status="found"\} [1-9]/m);
+      expect(text).toMatch(/^gitdone_db_pool_connections\{state="total"\} [1-9]/m);
+
+      const labelValues = [...text.matchAll(/="([^"]*)"/g)].map((m) => m[1]!);
+      const tokens = (await t.db.selectFrom('goals').select('token').execute()).map((g) => g.token);
+      const repos = (await t.db.selectFrom('repositories').select('full_name').execute()).flatMap((r) => [r.full_name, r.full_name.split('/')[1]!]);
+      const deliveries = (await t.db.selectFrom('deliveries').select('id').execute()).map((d) => d.id);
+      expect(tokens.length * repos.length * deliveries.length).toBeGreaterThan(0);
+      const leaks = labelValues.filter((v) => [...tokens, ...repos, ...deliveries].some((secret) => v.includes(secret)) || v.startsWith('e2e-'));
+      expect(leaks).toEqual([]);
+      expect(new Set(labelValues).size).toBeLessThan(200); // bounded, whatever the tenants did
+    },
+    TEST_MS,
+  );
+});
+
 describe('shutdown', () => {
   test(
     'SIGTERM → the process stops taking requests and exits 0 within a few seconds',

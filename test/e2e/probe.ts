@@ -52,7 +52,7 @@ async function loopDelay(server: ServerProcess, metricsUrl: string): Promise<{ p
  * comes from the server's metrics, whose histogram restarts at every scrape (so the first
  * scrape marks the start of the window).
  */
-export async function measure(server: ServerProcess, abuse: () => Promise<void>, metricsUrl = `${server.url}/metrics`): Promise<Cost> {
+export async function measure(server: ServerProcess, abuse: () => Promise<void>, metricsUrl = server.metricsUrl): Promise<Cost> {
   await loopDelay(server, metricsUrl);
   const base = rssMb(server.pid);
   let peak = base;

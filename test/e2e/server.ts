@@ -21,6 +21,7 @@ import { buildServer } from './build.js';
 export const WEBHOOK_SECRET = 'e2e-webhook-secret';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SIGNAL_MARKER = new URL('./signal-marker.mjs', import.meta.url).href;
+const MODULE_WATCH = new URL('./module-watch.mjs', import.meta.url).href;
 const live = new Set<ServerProcess>();
 /** Every process started since the last killAll, exited or not: npm's node may outlive npm. */
 const started = new Set<ServerProcess>();
@@ -45,6 +46,8 @@ export interface StartOptions {
   via?: 'node' | 'npm' | 'terminal';
   /** Preload test/e2e/signal-marker.mjs, which reports when the SIGTERM handler is installed. */
   markSignalHandler?: boolean;
+  /** Preload test/e2e/module-watch.mjs, which reports every OpenTelemetry module loaded ("[e2e] module loaded: …" on stderr). */
+  watchModules?: boolean;
   readyTimeoutMs?: number;
 }
 
@@ -80,6 +83,8 @@ export class ServerProcess {
     readonly port: number,
     /** Its working directory (package.json, app.yml, dist/, and .env when given). */
     readonly cwd: string,
+    /** METRICS_PORT, unless the test removed it. */
+    readonly metricsPort?: number,
   ) {
     this.logFile = join(tmpdir(), `gitdone-e2e-${process.pid}-${++serial}-${port}.log`);
     this.file = createWriteStream(this.logFile);
@@ -128,6 +133,11 @@ export class ServerProcess {
   /** The PUBLIC_URL the process was given: embed links start with it. */
   get publicUrl(): string {
     return this.url;
+  }
+  /** The Prometheus listener (METRICS_PORT): every e2e server has one unless its test removes the variable. */
+  get metricsUrl(): string {
+    if (!this.metricsPort) throw new Error('this server was started without METRICS_PORT');
+    return `http://127.0.0.1:${this.metricsPort}/metrics`;
   }
   get pid(): number {
     return this.child.pid!;
@@ -263,6 +273,10 @@ const INHERITED_BUT_DROPPED = [
   'WEBHOOK_PATH',
   'PUBLIC_URL',
   'GH_ORG',
+  'METRICS_PORT',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_SDK_DISABLED',
   'REDIS_URL',
   'SENTRY_DSN',
   'LOG_LEVEL',
@@ -276,13 +290,14 @@ const INHERITED_BUT_DROPPED = [
 ];
 
 /** The environment the child gets: the parent's, minus what would change its behaviour, plus the test's. */
-function childEnv(port: number, o: StartOptions): NodeJS.ProcessEnv {
+function childEnv(port: number, metricsPort: number, o: StartOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (!INHERITED_BUT_DROPPED.includes(k) && !k.startsWith('GITDONE_') && !k.startsWith('npm_') && !k.startsWith('PG')) env[k] = v;
   }
   Object.assign(env, {
     PORT: String(port),
+    METRICS_PORT: String(metricsPort),
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     GHE_HOST: o.githubHost ?? '127.0.0.1:9',
@@ -298,7 +313,8 @@ function childEnv(port: number, o: StartOptions): NodeJS.ProcessEnv {
   if (o.app !== false) {
     Object.assign(env, { APP_ID: '1', PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: o.secret ?? WEBHOOK_SECRET });
   }
-  if (o.markSignalHandler) env.NODE_OPTIONS = `--import ${SIGNAL_MARKER}`;
+  const preload = [...(o.markSignalHandler ? [SIGNAL_MARKER] : []), ...(o.watchModules ? [MODULE_WATCH] : [])];
+  if (preload.length) env.NODE_OPTIONS = preload.map((p) => `--import ${p}`).join(' ');
   for (const [k, v] of Object.entries(o.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
@@ -321,8 +337,10 @@ function workingDirectory(o: StartOptions): string {
 /** Starts the process and returns at once: for tests about start-up itself. */
 export async function spawnServer(o: StartOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
+  let metricsPort = await freePort();
+  while (metricsPort === port) metricsPort = await freePort();
   const cwd = workingDirectory(o);
-  const env = childEnv(port, o);
+  const env = childEnv(port, metricsPort, o);
   const options = { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] as Array<'ignore' | 'pipe'> };
   const child =
     o.via === 'npm'
@@ -330,7 +348,7 @@ export async function spawnServer(o: StartOptions = {}): Promise<ServerProcess> 
       : o.via === 'terminal'
         ? spawn('script', ['--quiet', '--return', '--command', `${process.execPath} dist/src/main.js`, '/dev/null'], options)
         : spawn(process.execPath, ['--enable-source-maps', 'dist/src/main.js'], options);
-  return new ServerProcess(child, port, cwd);
+  return new ServerProcess(child, port, cwd, env.METRICS_PORT ? Number(env.METRICS_PORT) : undefined);
 }
 
 /**

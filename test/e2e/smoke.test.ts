@@ -70,7 +70,7 @@ describe('npm run smoke against the real server', () => {
     const before = gh.requests.length;
     const run = await smoke(server.url, { viaNpm: true });
     const line = theLine(run);
-    expect(line).toMatch(/^smoke ok: http:\/\/127\.0\.0\.1:\d+ — healthz 200, readyz 200, ping 200, embed 404, embed\.json 404 \(\d+ ms\)$/);
+    expect(line).toMatch(/^smoke ok: http:\/\/127\.0\.0\.1:\d+ — healthz 200, readyz 200, ping 200, embed 404, embed\.json 404, metrics 404 \(\d+ ms\)$/);
     expect(run.code).toBe(0);
     expect(gh.requests.length).toBe(before);
   });
@@ -95,12 +95,19 @@ describe('npm run smoke against servers that are not fine', () => {
   let stub: http.Server;
   let stubUrl = '';
   beforeAll(async () => {
-    // /hang/* never answers; /notready/* is up but not ready; /moved/* redirects the webhook.
+    // /hang/* never answers; /notready/* is up but not ready; /moved/* redirects the webhook;
+    // /exposed/* is fine but serves metrics on the public port.
     stub = http.createServer((req, res) => {
       const [, mode, ...rest] = (req.url ?? '').split('/');
       const path = `/${rest.join('/')}`;
       if (mode === 'hang') return; // keeps the socket open, says nothing
       if (path === '/healthz') return void res.writeHead(200).end('ok\n');
+      if (mode === 'exposed') {
+        if (path === '/metrics') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('gitdone_goals{state="overdue"} 1\n');
+        if (path.endsWith('.json')) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{}');
+        if (path.startsWith('/embed/')) return void res.writeHead(404, { 'content-type': 'text/html' }).end('<p>not found</p>');
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      }
       if (mode === 'notready') return void res.writeHead(503).end('database unavailable (ECONNREFUSED)\n');
       if (path === '/readyz') return void res.writeHead(200).end('ready\n');
       res.writeHead(301, { location: 'https://elsewhere.example/api/github/webhooks' }).end();
@@ -130,6 +137,12 @@ describe('npm run smoke against servers that are not fine', () => {
     const run = await smoke(`${stubUrl}/moved`);
     expect(run.code).toBe(1);
     expect(theLine(run)).toMatch(/POST \/api\/github\/webhooks \(signed ping\) answered 301, a redirect to https:\/\/elsewhere\.example/);
+  });
+
+  test('metrics answered on the public URL fail: they belong on METRICS_PORT only', async () => {
+    const run = await smoke(`${stubUrl}/exposed`);
+    expect(run.code).toBe(1);
+    expect(theLine(run)).toMatch(/GET \/metrics answered 200 on the public URL, expected 404: .*METRICS_PORT/);
   });
 
   test('a stopped server fails with one line: could not connect', async () => {

@@ -28,6 +28,23 @@ describe('migrations', () => {
     }
   });
 
+  test('an older build on a schema a newer release migrated: logs the newer migrations, runs none, and counts as current', async () => {
+    const older = Object.fromEntries(Object.entries(migrations).slice(0, 3)); // a build that knows 0001–0003
+    const newer = Object.keys(migrations).slice(3);
+    const seen: string[][] = [];
+    expect(await migrateToLatest(t.db, t.pool, { migrations: older, onNewer: (names) => seen.push(names) })).toEqual([]);
+    expect(seen).toEqual([newer]);
+    expect(await migrationsCurrent(t.db, older)).toBe(true); // /readyz stays ready
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(t.db);
+    expect(rows[0]?.n).toBe(Object.keys(migrations).length); // nothing undone
+  });
+
+  test('a build that lacks one of the database\'s migrations in the middle still refuses (not an older release)', async () => {
+    const { '0002_worker_processes': _, ...gap } = migrations;
+    await expect(migrateToLatest(t.db, t.pool, { migrations: gap })).rejects.toThrow(/corrupted migrations/);
+    expect(await migrationsCurrent(t.db, { ...gap, '0099_future': migrations['0001_init']! })).toBe(false);
+  });
+
   test('a keyword is unique among the active goals of a repository only', async () => {
     await t.db.insertInto('repositories').values({ id: 1, installation_id: 1, full_name: 'o/r' }).execute();
     const goal = (keyword: string, status: 'active' | 'completed', token: string) => ({

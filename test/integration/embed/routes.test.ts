@@ -515,16 +515,15 @@ describe('GET /', () => {
   });
 });
 
-describe('/metrics', () => {
+describe('gitdone_embed_requests_total', () => {
   test('counts embed requests by variant and outcome', async () => {
     const { token } = await newGoal();
     await get(`/embed/${token}.svg`);
     await get('/embed/AAAAAAAAAAAAAAAAAAAAAA.json');
-    const r = await get('/metrics');
-    expect(r.status).toBe(200);
-    expect(r.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(r.body).toContain('# TYPE gitdone_embed_requests_total counter');
-    expect(r.body).toMatch(/gitdone_embed_requests_total\{variant="svg",status="found"\} [1-9]/);
-    expect(r.body).toMatch(/gitdone_embed_requests_total\{variant="json",status="not_found"\} [1-9]/);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('# TYPE gitdone_embed_requests_total counter');
+    expect(text).toMatch(/gitdone_embed_requests_total\{variant="svg",status="found"\} [1-9]/);
+    expect(text).toMatch(/gitdone_embed_requests_total\{variant="json",status="not_found"\} [1-9]/);
+    expect((await get('/metrics')).status).toBe(404); // not on the public port
   });
 });

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
-import { sql } from 'kysely';
 import nock from 'nock';
 import type { TestDatabase } from '../../helpers/database.js';
 import { useTestApp, type TestApp } from '../../helpers/app.js';

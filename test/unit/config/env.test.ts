@@ -57,6 +57,13 @@ describe('readConfig', () => {
     [{ GITDONE_DATA_DIR: '/var/lib/gitdone' }, { dataDir: '/var/lib/gitdone' }],
     [{ GITDONE_WORKER_CONCURRENCY: '8' }, { workerConcurrency: 8 }],
     [{ HOST: '0.0.0.0' }, { host: '0.0.0.0' }],
+    [{}, { metricsPort: undefined }],
+    [{ METRICS_PORT: '9464' }, { metricsPort: 9464 }],
+    [{}, { tracing: undefined }],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318' }, { tracing: expect.objectContaining({ serviceName: 'gitdone' }) }],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://otel:4318/v1/traces', OTEL_SERVICE_NAME: 'gitdone-eu' }, { tracing: expect.objectContaining({ serviceName: 'gitdone-eu' }) }],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318', OTEL_SDK_DISABLED: 'true' }, { tracing: undefined }],
+    [{ SENTRY_DSN: 'https://k@sentry.example/1' }, { log: expect.objectContaining({ ignoredSentryDsn: true }) }],
     [{ WEBHOOK_PATH: '/hooks', WEBHOOK_PROXY_URL: 'https://smee.io/x', REDIS_URL: 'redis://r:6379' }, { probot: expect.objectContaining({ webhookPath: '/hooks', webhookProxyUrl: 'https://smee.io/x', redisUrl: 'redis://r:6379' }) }],
     [{ DATABASE_URL: 'postgresql://u:p@db:5433/x' }, { databaseUrl: 'postgresql://u:p@db:5433/x' }],
   ])('%j', (env, expected) => {
@@ -75,6 +82,9 @@ describe('readConfig', () => {
     [{ LOG_FORMAT: 'xml' }, /LOG_FORMAT must be json or pretty/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ GITDONE_WORKER_CONCURRENCY: '0' }, /GITDONE_WORKER_CONCURRENCY/],
+    [{ METRICS_PORT: 'metrics' }, /METRICS_PORT must be a port number/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'otel:4318' }, /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/],
+    [{ METRICS_PORT: '3000' }, /METRICS_PORT must differ from PORT \(3000\)/],
     [{ GITDONE_SHUTDOWN_TIMEOUT_MS: 'soon' }, /GITDONE_SHUTDOWN_TIMEOUT_MS/],
   ])('%j is refused', (env, message) => {
     expect(problems(env)).toMatch(message);
