@@ -116,7 +116,7 @@ async function importWithoutSignalHandlers() {
  * A previous run killed hard leaves its postgres running, or a postmaster.pid that
  * blocks the next start. Stop our own orphan; drop a pid file nobody owns.
  */
-export async function stopOrphan(databaseDir: string, log: Log): Promise<void> {
+async function stopOrphan(databaseDir: string, log: Log): Promise<void> {
   const pidFile = path.join(databaseDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);

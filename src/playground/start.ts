@@ -1,6 +1,6 @@
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { configure } from '../configure.js';
+import { configure, reportFailure } from '../configure.js';
 import { applicationName } from '../jobs/reaper.js';
 import type { Lifecycle } from '../lifecycle.js';
 import { startDatabase } from '../start-database.js';
@@ -8,7 +8,7 @@ import { startGitDone } from '../startup.js';
 import { webhookSender } from './deliver.js';
 import { playgroundEnvironment } from './environment.js';
 import { startFakeGitHub } from './fake-github.js';
-import { emptyDataDir } from './fresh-data.js';
+import { emptyDatabase } from './fresh-data.js';
 import { Playground } from './issue.js';
 import { openInBrowser } from './open-browser.js';
 import { playgroundRoutes } from './routes.js';
@@ -39,8 +39,12 @@ export async function startPlayground(life: Lifecycle, o: { open: boolean }): Pr
   Object.assign(process.env, playgroundEnvironment(process.env, { githubHost: github.host, appId: APP_ID, privateKey, webhookSecret }));
 
   const { config, log } = await configure(life, { needsApp: true });
-  await emptyDataDir(config.dataDir, log);
   const database = await startDatabase(life, config, log, { applicationName: applicationName() });
+  try {
+    await emptyDatabase(config, database, log);
+  } catch (err) {
+    throw reportFailure(err, log);
+  }
 
   const url = `http://localhost:${config.port}/playground`;
   github.webUrl = url; // links to "GitHub" in GitDone's replies lead back to the page

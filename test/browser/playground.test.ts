@@ -19,6 +19,7 @@ if (!HAVE_CHROMIUM) {
 const maybe = HAVE_CHROMIUM ? describe : describe.skip;
 
 const ARTIFACTS = path.resolve('test-artifacts/playground');
+const DATA_DIR = path.resolve('test-artifacts/playground-data');
 /** GitDone answers within a second here; Octokit's pacing adds up to 3 s before a second comment. */
 const SEEN_MS = 15_000;
 
@@ -28,19 +29,23 @@ let browser: Browser;
 beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  // The embedded PostgreSQL's first start (initdb) is the slow part: seconds on a busy machine.
+  // Creating the embedded PostgreSQL (initdb) is the slow part, seconds on a busy machine: its
+  // folder is kept across runs (the playground empties the database itself at every start).
   [server, browser] = await Promise.all([
-    startServer({ app: false, entry: 'dist/src/playground/main.js', readyTimeoutMs: 90_000 }),
+    startServer({ app: false, entry: 'dist/src/playground/main.js', readyTimeoutMs: 90_000, env: { GITDONE_DATA_DIR: DATA_DIR } }),
     chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     }),
   ]);
+  console.log(`playground: ready in ${server.readyMs} ms (spawn → /readyz 200 → workers running)`);
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
+  // A clean stop leaves the kept PostgreSQL ready for the next run (a killed one needs recovery first).
+  await server?.stop();
   await killAll();
 });
 
