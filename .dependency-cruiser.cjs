@@ -31,6 +31,7 @@ module.exports = {
       to: { dependencyTypes: ['core', 'npm', 'npm-dev'], path: '(^|/)(node:)?(fs|http|https|net|child_process|worker_threads|crypto)$|^(pg|kysely|probot|graphile-worker|pino|@octokit/rest|esbuild)($|/)' },
     },
     { name: 'no-circular', severity: 'error', comment: 'Modules that import each other cannot be read one at a time.', from: { path: '^src/' }, to: { circular: true } },
+    { name: 'playground-stays-out', severity: 'error', comment: 'The production build leaves src/playground out (tsconfig.build.json): only the playground imports it.', from: { path: '^src/', pathNot: '^src/playground/' }, to: { path: '^src/playground/' } },
     { name: 'not-to-tests', severity: 'error', comment: 'Shipped code never imports test code.', from: { path: '^src/' }, to: { path: '^test/' } },
     { name: 'every-file-placed', severity: 'error', comment: 'Every module of src/ belongs to a layer (add it to .dependency-cruiser.cjs and docs/architecture.md).', from: { path: '^src/', pathNot: [DOMAIN, PORTS, USECASES, ADAPTERS, ENTRY, UTIL].join('|') }, to: {} },
   ],

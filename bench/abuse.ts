@@ -9,7 +9,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { biggestPush, hugePushBody, listFlood, seedThousandGoals, unsignedFlood, type Target } from '../test/e2e/abuses.js';
-import { startFakeGitHub } from '../test/e2e/fake-github.js';
+import { startFakeGitHub } from '../src/playground/fake-github.js';
 import { measure, type Cost } from '../test/e2e/probe.js';
 import { killAll, startServer } from '../test/e2e/server.js';
 import { listFlood as warmUp } from '../test/e2e/abuses.js';

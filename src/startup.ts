@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Probot } from 'probot';
 import type { Logger } from 'pino';
 import { gitdone } from './app.js';
@@ -13,16 +14,28 @@ import { startWorker } from './jobs/worker.js';
 import { Reported, type Lifecycle } from './lifecycle.js';
 import { countGitHubRequests } from './telemetry/github-requests.js';
 
+/** An HTTP route in Probot's server: answers and returns true, or returns false to pass. */
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/**
+ * What an entry point other than `npm start` adds to the server. `npm start` adds nothing;
+ * the playground (src/playground/main.ts) adds its page, so that the app never knows of it.
+ */
+export interface StartExtras {
+  /** More HTTP routes, tried after GitDone's own. */
+  routes?: Route[];
+}
+
 /**
  * GitDone's start-up after configure.ts and start-database.ts, step by step on the
  * lifecycle (so that a signal at any point stops exactly what has started, newest first):
  * migrations → metrics listener (with METRICS_PORT) → GitHub App → workers → HTTP server.
  * Without an app: the setup page instead of the last four.
  */
-export async function startGitDone(life: Lifecycle, config: Config, log: Logger, database: DbHandle): Promise<void> {
+export async function startGitDone(life: Lifecycle, config: Config, log: Logger, database: DbHandle, extras: StartExtras = {}): Promise<void> {
   try {
     await migrations(life, log, database);
-    if (config.app) await serve(life, config, log, database);
+    if (config.app) await serve(life, config, log, database, extras);
     else await serveSetupPage(life, config, log);
   } catch (err) {
     throw reportFailure(err, log);
@@ -51,7 +64,7 @@ async function migrations(life: Lifecycle, log: Logger, database: DbHandle): Pro
 }
 
 /** The app: webhooks and routes through Probot, jobs through the workers. */
-async function serve(life: Lifecycle, config: Config, log: Logger, database: DbHandle): Promise<void> {
+async function serve(life: Lifecycle, config: Config, log: Logger, database: DbHandle, extras: StartExtras): Promise<void> {
   const app = config.app!;
   log.info({ appId: app.appId, key: app.keySource }, 'GitHub App configured');
   const metrics = createMetrics();
@@ -62,10 +75,10 @@ async function serve(life: Lifecycle, config: Config, log: Logger, database: DbH
   const server = createProbotServer(config, log, app);
   const probot = await life.step('GitHub App', async () => {
     let loaded: Probot | undefined;
-    await server.load((probotApp, options) => {
+    await server.load(async (probotApp, options) => {
       loaded = probotApp;
       // A completion shows on embeds within a second; a burst of views costs one query a second.
-      return gitdone({
+      await gitdone({
         db: database.db,
         metrics,
         publicUrl: config.publicUrl,
@@ -74,6 +87,7 @@ async function serve(life: Lifecycle, config: Config, log: Logger, database: DbH
         // GitDone's own intake takes the path Probot would serve (WEBHOOK_PATH) and its secret.
         webhooks: { path: config.probot.webhookPath ?? '/api/github/webhooks', secret: app.webhookSecret },
       })(probotApp, options);
+      for (const route of extras.routes ?? []) options.addHandler(route);
     });
     return { value: loaded! };
   });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { migrations } from '../../db/migrations/index.js';
 import { freePort, waitFor } from '../e2e/server.js';
-import { startFakeGitHub, type FakeGitHub } from '../e2e/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../../src/playground/fake-github.js';
 import { withDatabase } from '../helpers/run-database.js';
 import { bundle } from '../../src/embed/page-bundle.js';
 import { testPrivateKey } from '../helpers/keys.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { biggestPush, hugePushBody, listFlood, seedThousandGoals, unsignedFlood, type Target } from './abuses.js';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../../src/playground/fake-github.js';
 import type { Cost } from './probe.js';
 import { killAll, startServer, type ServerProcess } from './server.js';
 

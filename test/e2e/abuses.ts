@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../src/db/database.js';
 import { rawPost } from '../helpers/raw-http.js';
 import { INSTALLATION, REPO, issueComment, push } from '../fixtures/payloads.js';
-import type { FakeGitHub } from './fake-github.js';
+import type { FakeGitHub } from '../../src/playground/fake-github.js';
 import { measure, type Cost } from './probe.js';
 import { waitFor, type ServerProcess } from './server.js';
 

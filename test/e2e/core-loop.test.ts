@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { REPO, issueComment, push } from '../fixtures/payloads.js';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../../src/playground/fake-github.js';
 import { killAll, startServer, waitFor, type ServerProcess } from './server.js';
 import { COMPARE_PAGE } from '../../src/github/commits.js';
 

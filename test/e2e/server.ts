@@ -44,6 +44,8 @@ export interface StartOptions {
    * the build is already there); or node in a pseudo-terminal (util-linux `script`).
    */
   via?: 'node' | 'npm' | 'terminal';
+  /** The entry to run with node, relative to the working directory (default `dist/src/main.js`; the playground's is `dist/src/playground/main.js`). */
+  entry?: string;
   /** Preload test/e2e/signal-marker.mjs, which reports when the SIGTERM handler is installed. */
   markSignalHandler?: boolean;
   /** Preload test/e2e/module-watch.mjs, which reports every OpenTelemetry module loaded ("[e2e] module loaded: …" on stderr). */
@@ -346,8 +348,8 @@ export async function spawnServer(o: StartOptions = {}): Promise<ServerProcess> 
     o.via === 'npm'
       ? spawn('npm', ['start', '--ignore-scripts', '--silent'], options)
       : o.via === 'terminal'
-        ? spawn('script', ['--quiet', '--return', '--command', `${process.execPath} dist/src/main.js`, '/dev/null'], options)
-        : spawn(process.execPath, ['--enable-source-maps', 'dist/src/main.js'], options);
+        ? spawn('script', ['--quiet', '--return', '--command', `${process.execPath} ${o.entry ?? 'dist/src/main.js'}`, '/dev/null'], options)
+        : spawn(process.execPath, ['--enable-source-maps', o.entry ?? 'dist/src/main.js'], options);
   return new ServerProcess(child, port, cwd, env.METRICS_PORT ? Number(env.METRICS_PORT) : undefined);
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { REPO, issueComment } from '../fixtures/payloads.js';
 import { deliveryTraceIds } from '../../src/telemetry/delivery-trace.js';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../../src/playground/fake-github.js';
 import { startOtlpReceiver } from './otlp-receiver.js';
 import { killAll, startServer, waitFor, type ServerProcess } from './server.js';
 

@@ -2,12 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /**
- * A small fake of the GitHub REST API, as much of it as GitDone calls, served over real
- * HTTP so the server under test uses its real Octokit (retries, throttling, auth, paging).
- * Probot talks to `http://<GHE_HOST>/api/v3` when GHE_HOST and GHE_PROTOCOL=http are set
+ * A small stand-in for the GitHub REST API, as much of it as GitDone calls, served over real
+ * HTTP so that GitDone uses its real Octokit (retries, throttling, auth, paging). Probot
+ * talks to `http://<GHE_HOST>/api/v3` when GHE_HOST and GHE_PROTOCOL=http are set
  * (probot/lib/bin/read-env-options.js), so every route lives under `/api/v3`.
  *
- * State is plain in-memory data the test reads and switches.
+ * Two users: the playground (`npm run playground`, see main.ts), where it is the GitHub of
+ * the demo issue, and the end-to-end tests, which read and switch its state (outages,
+ * delays, roles). Only the playground's entry loads it, never the production server.
+ *
+ * State is plain in-memory data.
  */
 
 export const API_PREFIX = '/api/v3';
@@ -31,6 +35,8 @@ export interface FakeComment {
   body: string;
   created_at: string;
   updated_at: string;
+  /** Who wrote it; unset: the app, through its installation token (what GitDone posts). */
+  author?: string;
 }
 
 export interface FakeReaction {
@@ -66,6 +72,14 @@ export class FakeGitHub {
   failStatus = 502;
   /** Extra delay before answering, in ms (to keep requests in flight). */
   delayMs = 0;
+  /** The app whose installation token writes comments: GitDone tells its own comments by this id. */
+  appId = 1;
+  /** How many requests `requests` keeps (the oldest go first): a long-running playground stays small. */
+  maxRequests = Infinity;
+  /** Where a browser asking for a github.com-style page (an issue link in a reply) is sent; unset: 404. */
+  webUrl: string | undefined;
+  /** Goes up with every comment and reaction, so that a reader can tell when to look again. */
+  version = 0;
 
   private failBudget = 0;
   private nextCommentId = 500_000;
@@ -103,6 +117,15 @@ export class FakeGitHub {
   failNext(n: number, status = 502): void {
     this.failBudget = n;
     this.failStatus = status;
+  }
+
+  /** A comment by a person (what a user types on the issue), as GitHub would store it. */
+  addComment(c: { owner: string; repo: string; issueNumber: number; body: string; author: string }): FakeComment {
+    const now = new Date().toISOString();
+    const comment: FakeComment = { id: ++this.nextCommentId, ...c, created_at: now, updated_at: now };
+    this.comments.push(comment);
+    this.version++;
+    return comment;
   }
 
   /** Comments carrying the hidden reply marker of a delivery. */
@@ -145,11 +168,14 @@ export class FakeGitHub {
     const query = Object.fromEntries(url.searchParams);
     const rec: RecordedRequest = { method, path, query, body, at: Date.now(), status: 0 };
     this.requests.push(rec);
+    if (this.requests.length > this.maxRequests) this.requests.splice(0, this.requests.length - this.maxRequests);
 
     let reply: Reply;
     if (this.down || this.failBudget > 0) {
       if (this.failBudget > 0) this.failBudget--;
       reply = { status: this.failStatus, body: { message: 'Server Error (fake outage)' } };
+    } else if (!url.pathname.startsWith(`${API_PREFIX}/`) && this.webUrl && method === 'GET') {
+      reply = { status: 302, headers: { location: this.webUrl }, body: { message: 'This is a stand-in for GitHub: its pages are the playground.' } };
     } else if (!url.pathname.startsWith(`${API_PREFIX}/`)) {
       reply = { status: 404, body: { message: `Not Found: ${url.pathname} is outside ${API_PREFIX}` } };
     } else {
@@ -186,6 +212,8 @@ export class FakeGitHub {
         },
       };
     }
+    // GET /app: the app's slug, which GitDone asks for only about comments that do not name their app.
+    if (method === 'GET' && seg.length === 1 && seg[0] === 'app') return { status: 200, body: { id: this.appId, slug: 'gitdone', name: 'GitDone' } };
     if (seg[0] !== 'repos' || seg.length < 4) return notFound;
     const owner = seg[1]!;
     const repo = seg[2]!;
@@ -215,6 +243,7 @@ export class FakeGitHub {
         const now = new Date().toISOString();
         const c: FakeComment = { id: ++this.nextCommentId, owner, repo, issueNumber, body: text, created_at: now, updated_at: now };
         this.comments.push(c);
+        this.version++;
         return { status: 201, body: this.commentJson(c) };
       }
       if (method === 'GET') return this.listComments(owner, repo, issueNumber, url);
@@ -276,6 +305,7 @@ export class FakeGitHub {
       (x) => x.owner === r.owner && x.repo === r.repo && x.commentId === r.commentId && x.issueNumber === r.issueNumber && x.content === r.content,
     );
     this.reactions.push(r);
+    this.version++;
     // GitHub answers 200 with the existing reaction when the same one is added again.
     return { status: existing ? 200 : 201, body: { id: this.reactions.length, content: r.content, user: { login: 'gitdone[bot]', type: 'Bot' } } };
   }
@@ -285,9 +315,10 @@ export class FakeGitHub {
       id: c.id,
       node_id: `IC_${c.id}`,
       body: c.body,
-      // Written through the app's installation token (APP_ID 1), as GitHub reports it.
-      user: { login: 'gitdone[bot]', type: 'Bot' },
-      performed_via_github_app: { id: 1, slug: 'gitdone' },
+      // Written through the app's installation token, as GitHub reports it; or by a person.
+      ...(c.author === undefined
+        ? { user: { login: 'gitdone[bot]', type: 'Bot' }, performed_via_github_app: { id: this.appId, slug: 'gitdone' } }
+        : { user: { login: c.author, type: 'User' }, performed_via_github_app: null }),
       created_at: c.created_at,
       updated_at: c.updated_at,
       html_url: `http://${this.host}/${c.owner}/${c.repo}/issues/${c.issueNumber}#issuecomment-${c.id}`,
