@@ -1,5 +1,5 @@
 /**
- * Benchmarks (run on demand: `npm run bench`). Each target runs in its own process on
+ * Benchmarks (run on demand: `npm run bench:http`, or `npm run bench` for all). Each target runs in its own process on
  * 127.0.0.1 and is loaded by autocannon for a bounded time; every result is reported as
  * a ratio to a baseline measured in the same run, because these machines are shared.
  *   webhooks: GitDone recording an issue_comment command vs bare Probot with a no-op handler
