@@ -14,10 +14,17 @@ import { onPullRequestClosed } from './events/pull-request.js';
 import { onPush } from './events/push.js';
 import { healthRoutes } from './http/health.js';
 import type { Metrics } from './http/metrics.js';
+import { deliveryRecorder } from './usecases/record-delivery.js';
 import { webhookIntake } from './webhooks/intake.js';
 
 export interface AppDeps {
+  /** Embeds and health checks. */
   db: Db;
+  /**
+   * The webhook path's own pool (default: db), so that a busy worker or a flood of embed views
+   * can never leave a delivery waiting for a connection (startup.ts sizes it).
+   */
+  intakeDb?: Db;
   metrics: Metrics;
   publicUrl: string;
   githubUrl: string;
@@ -38,7 +45,8 @@ export function gitdone(deps: AppDeps): ApplicationFunction {
       // way a shared deployment needs (see webhooks/intake.ts).
       app.getNodeMiddleware = async () => intake as never;
     }
-    const events = { db: deps.db };
+    const intakeDb = deps.intakeDb ?? deps.db;
+    const events = { db: intakeDb, record: deliveryRecorder(intakeDb, { onBatch: (n) => deps.metrics.webhookBatchSize.observe(n) }) };
     app.on('issue_comment.created', onIssueComment(events));
     app.on('issues.opened', onIssueOpened(events));
     app.on('issues.closed', onIssueClosed(events));

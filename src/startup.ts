@@ -63,15 +63,33 @@ async function migrations(life: Lifecycle, log: Logger, database: DbHandle): Pro
   });
 }
 
+/**
+ * Connections per replica, in three pools so that no path can starve another (issue #11):
+ * the main pool (DbHandle, 10: migrations, embeds, health, metrics), webhook intake (its
+ * deliveries commit in batches: a few connections carry hundreds a second), and the worker
+ * (graphile-worker's LISTEN session and the jobs' queries; no job holds a connection while it
+ * waits on GitHub, so a handful serves many concurrent jobs). docs/operations.md#scale.
+ */
+const INTAKE_CONNECTIONS = 4;
+const WORKER_CONNECTIONS = 8;
+
 /** The app: webhooks and routes through Probot, jobs through the workers. */
 async function serve(life: Lifecycle, config: Config, log: Logger, database: DbHandle, extras: StartExtras): Promise<void> {
   const app = config.app!;
   log.info({ appId: app.appId, key: app.keySource }, 'GitHub App configured');
   const metrics = createMetrics();
-  metrics.watch({ db: database.db, pool: database.pool, warn: (err) => log.warn({ err }, 'metrics: the database did not answer in time; queue and goal gauges left out') });
   if (config.metricsPort) await serveMetrics(life, log, metrics, config.metricsPort);
   // Every GitHub request a job makes is counted (gitdone_github_requests_total).
   const github = <T>(octokit: Promise<T>) => octokit.then((o) => countGitHubRequests(o, metrics.githubRequests));
+  const pools = await life.step('webhook and worker pools', async () => {
+    const opened = { intake: database.sibling(INTAKE_CONNECTIONS), worker: database.sibling(WORKER_CONNECTIONS) };
+    return { value: opened, stop: () => Promise.all([opened.intake.close(), opened.worker.close()]).then(() => {}) };
+  });
+  metrics.watch({
+    db: database.db,
+    pools: { main: database.pool, intake: pools.intake.pool, worker: pools.worker.pool },
+    warn: (err) => log.warn({ err }, 'metrics: the database did not answer in time; queue and goal gauges left out'),
+  });
   const server = createProbotServer(config, log, app);
   const probot = await life.step('GitHub App', async () => {
     let loaded: Probot | undefined;
@@ -80,6 +98,7 @@ async function serve(life: Lifecycle, config: Config, log: Logger, database: DbH
       // A completion shows on embeds within a second; a burst of views costs one query a second.
       await gitdone({
         db: database.db,
+        intakeDb: pools.intake.db,
         metrics,
         publicUrl: config.publicUrl,
         githubUrl: config.githubUrl,
@@ -94,14 +113,14 @@ async function serve(life: Lifecycle, config: Config, log: Logger, database: DbH
   await life.step('workers', async () => {
     const runner = await startWorker(
       {
-        db: database.db,
+        db: pools.worker.db,
         auth: (id) => github(probot.auth(id)) as never,
         app: appIdentity(app.appId, () => github(probot.auth()) as never),
         links: { publicUrl: config.publicUrl, githubUrl: config.githubUrl },
         log,
         metrics,
       },
-      database.pool,
+      pools.worker.pool,
       { concurrency: config.workerConcurrency },
     );
     // Waits for running jobs; pending ones stay queued in the database for the next process.

@@ -24,6 +24,8 @@ export interface DbHandle {
   db: Db;
   pool: pg.Pool;
   close(): Promise<void>;
+  /** Another pool on the same database, with the same session name (its own close). */
+  sibling(max: number): DbHandle;
 }
 
 /** `applicationName` names this process' sessions in pg_stat_activity (see jobs/reaper.ts). */
@@ -41,6 +43,7 @@ export function openDatabase(connectionString: string, opts: { max?: number; app
   return {
     db,
     pool,
+    sibling: (max) => openDatabase(connectionString, { ...opts, max }),
     async close() {
       if (closed) return;
       closed = true;

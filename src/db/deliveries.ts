@@ -67,16 +67,43 @@ export async function markProcessed(db: Db, id: string): Promise<void> {
 }
 
 /** A body larger than this is sent to PostgreSQL in parts of this size. */
-const PART_BYTES = 1024 * 1024;
+export const PART_BYTES = 1024 * 1024;
+
+export interface NewDelivery {
+  id: string;
+  event: string;
+  installationId: number;
+  repoId: number;
+  json: string | Uint8Array;
+}
+
+/**
+ * Stores many deliveries in one statement, skipping ids already stored (GitHub keeps the id
+ * on redelivery, and a batch may hold the same id twice); the ids that were new. For bodies
+ * up to PART_BYTES: larger ones go one at a time through insertDelivery.
+ */
+export async function insertDeliveries(q: Q, ds: NewDelivery[]): Promise<Set<string>> {
+  if (ds.length === 0) return new Set();
+  const rows = await q
+    .insertInto('deliveries')
+    .values(ds.map((d) => ({ id: d.id, event: d.event, installation_id: d.installationId, repo_id: d.repoId, payload: smallPayload(d.json) })))
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+function smallPayload(json: string | Uint8Array) {
+  if (typeof json === 'string') return json;
+  if (json.byteLength > PART_BYTES) throw new Error('a body over PART_BYTES goes through insertDelivery');
+  return sql<string>`convert_from(${Buffer.from(json.buffer, json.byteOffset, json.byteLength)}, 'UTF8')::jsonb`;
+}
 
 /**
  * Stores a delivery unless one with its id exists (GitHub keeps the id on redelivery);
  * whether it was new. `json` is the body as GitHub sent it (jsonb-safe), or JSON text.
  */
-export async function insertDelivery(
-  q: Q,
-  d: { id: string; event: string; installationId: number; repoId: number; json: string | Uint8Array },
-): Promise<boolean> {
+export async function insertDelivery(q: Q, d: NewDelivery): Promise<boolean> {
   const inserted = await q
     .insertInto('deliveries')
     .values({ id: d.id, event: d.event, installation_id: d.installationId, repo_id: d.repoId, payload: await payloadExpression(q, d.id, d.json) })

@@ -37,6 +37,33 @@ export async function upsertRepository(q: Q, repo: RepoRef, opts: { track?: bool
     .execute();
 }
 
+/**
+ * upsertRepository for many at once (one statement): the last entry for an id wins, and rows
+ * are written in id order, so that two replicas' batches never wait on each other in a circle.
+ */
+export async function upsertRepositories(q: Q, repos: RepoRef[]): Promise<void> {
+  const byId = new Map(repos.map((r) => [r.id, r]));
+  if (byId.size === 0) return;
+  const rows = [...byId.values()].sort((a, b) => a.id - b.id);
+  await q
+    .insertInto('repositories')
+    .values(rows.map((r) => ({ id: r.id, installation_id: r.installationId, full_name: r.fullName, default_branch: r.defaultBranch ?? null, tracked: true })))
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        installation_id: sql`excluded.installation_id`,
+        full_name: sql`excluded.full_name`,
+        default_branch: sql`coalesce(excluded.default_branch, repositories.default_branch)`,
+        updated_at: sql`now()`,
+      })
+      // Most deliveries change nothing here: no row version written, no lock held for them.
+      .where(
+        sql<boolean>`(repositories.installation_id, repositories.full_name) is distinct from (excluded.installation_id, excluded.full_name)
+          or (excluded.default_branch is not null and excluded.default_branch is distinct from repositories.default_branch)`,
+      ),
+    )
+    .execute();
+}
+
 /** An installation removed or suspended: its repositories are no longer tracked (their goals stay readable). */
 export async function untrackInstallation(q: Q, installationId: number): Promise<void> {
   await q.updateTable('repositories').set({ tracked: false, updated_at: sql`now()` }).where('installation_id', '=', installationId).execute();

@@ -1,9 +1,12 @@
 import type { Db } from '../db/database.js';
 import type { RepoRef } from '../db/repositories.js';
+import type { RecordDelivery } from '../usecases/record-delivery.js';
 
 /** What webhook handlers get: the database only. They never call GitHub (DESIGN "The flow"). */
 export interface EventDeps {
   db: Db;
+  /** Stores a delivery and its job, durably (usecases/record-delivery.ts: batched with its neighbours). */
+  record: RecordDelivery;
 }
 
 interface Delivered {

@@ -25,10 +25,11 @@ export function eventLabel(name: string): string {
 /** How long a scrape waits for the database: a slow database must not hang Prometheus (or pile up queries). */
 export const SCRAPE_QUERY_TIMEOUT_MS = 1000;
 
-/** What the scrape-time gauges read: the queue and goals from the database, connections from the pool. */
+/** What the scrape-time gauges read: the queue and goals from the database, connections from the pools. */
 export interface MetricSources {
   db: Db;
-  pool: Pick<pg.Pool, 'totalCount' | 'idleCount' | 'waitingCount'>;
+  /** By name: `main` (embeds, health), `intake` (webhooks), `worker` (jobs); startup.ts. */
+  pools: Record<string, Pick<pg.Pool, 'totalCount' | 'idleCount' | 'waitingCount'>>;
   /** Logs a failed or slow scrape query (at most once a minute). */
   warn?: (err: unknown) => void;
   timeoutMs?: number;
@@ -75,10 +76,20 @@ export function createMetrics() {
         for (const [task, n] of c?.queued ?? []) this.set({ task }, n);
       },
     }),
-    jobsWaitingGithub: new Gauge({
-      name: 'gitdone_jobs_waiting_github',
-      help: 'Jobs in this process waiting before a GitHub request, by reason (pacing: spacing writes as GitHub asks; rate_limit: a rate limit ran out)',
-      labelNames: ['reason'],
+    installationsRateLimited: new Gauge({
+      name: 'gitdone_installations_rate_limited',
+      help: 'Installations whose GitHub writes are paused because GitHub reported a rate limit (their jobs wait in the queue until then); read from the database at scrape time',
+      registers,
+      async collect() {
+        const c = await counts();
+        this.reset();
+        if (c) this.set(c.paused);
+      },
+    }),
+    webhookBatchSize: new Histogram({
+      name: 'gitdone_webhook_batch_size',
+      help: 'Deliveries committed together in one transaction (group commit, usecases/record-delivery.ts)',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200],
       registers,
     }),
 
@@ -116,16 +127,16 @@ export function createMetrics() {
 
     dbPool: new Gauge({
       name: 'gitdone_db_pool_connections',
-      help: 'PostgreSQL connections of this process\' pool: total open, idle, and requests waiting for one',
-      labelNames: ['state'],
+      help: 'PostgreSQL connections of this process\' pools (main, intake, worker): total open, idle, and requests waiting for one',
+      labelNames: ['pool', 'state'],
       registers,
       collect() {
         this.reset();
-        const pool = sources?.pool;
-        if (!pool) return;
-        this.set({ state: 'total' }, pool.totalCount);
-        this.set({ state: 'idle' }, pool.idleCount);
-        this.set({ state: 'waiting' }, pool.waitingCount);
+        for (const [name, pool] of Object.entries(sources?.pools ?? {})) {
+          this.set({ pool: name, state: 'total' }, pool.totalCount);
+          this.set({ pool: name, state: 'idle' }, pool.idleCount);
+          this.set({ pool: name, state: 'waiting' }, pool.waitingCount);
+        }
       },
     }),
 
@@ -152,6 +163,8 @@ export type Metrics = ReturnType<typeof createMetrics>;
 interface Counts {
   queued: Array<[string, number]>;
   goals: Array<[string, number]>;
+  /** Installations paused by a rate limit. */
+  paused: number;
 }
 
 const GOAL_STATES = ['on_track', 'due_soon', 'overdue', 'completed', 'completed_late', 'cancelled'];
@@ -187,7 +200,7 @@ function scrapeCounts(sources: () => MetricSources | undefined): () => Promise<C
 
 /** The goal states follow goals/state.ts (due soon: less than 24 h left). */
 async function queryCounts(db: Db): Promise<Counts> {
-  const { rows } = await sql<{ kind: 'queued' | 'goals'; label: string; n: number }>`
+  const { rows } = await sql<{ kind: 'queued' | 'goals' | 'paused'; label: string; n: number }>`
     select 'queued' as kind, task_identifier as label, count(*)::int as n
       from graphile_worker.jobs
      where locked_at is null and run_at <= now() and attempts < max_attempts
@@ -199,10 +212,13 @@ async function queryCounts(db: Db): Promise<Counts> {
              when status = 'active' then 'on_track'
              when status = 'completed' and completed_at > due_at then 'completed_late'
              else status end, count(*)::int
-      from goals group by 2`.execute(db);
-  const counts: Counts = { queued: [], goals: GOAL_STATES.map((s) => [s, 0]) };
+      from goals group by 2
+    union all
+    select 'paused', '', count(*)::int from installation_pacing where paused_until > now()`.execute(db);
+  const counts: Counts = { queued: [], goals: GOAL_STATES.map((s) => [s, 0]), paused: 0 };
   for (const r of rows) {
-    if (r.kind === 'queued') counts.queued.push([TASK_NAME.test(r.label) ? r.label : 'other', r.n]);
+    if (r.kind === 'paused') counts.paused = r.n;
+    else if (r.kind === 'queued') counts.queued.push([TASK_NAME.test(r.label) ? r.label : 'other', r.n]);
     else {
       const g = counts.goals.find(([state]) => state === r.label);
       if (g) g[1] += r.n;

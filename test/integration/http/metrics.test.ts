@@ -17,7 +17,8 @@ const GITDONE_METRICS = [
   'gitdone_reply_latency_seconds',
   'gitdone_jobs_total',
   'gitdone_jobs_queued',
-  'gitdone_jobs_waiting_github',
+  'gitdone_installations_rate_limited',
+  'gitdone_webhook_batch_size',
   'gitdone_github_requests_total',
   'gitdone_goals',
   'gitdone_notices_total',
@@ -54,7 +55,7 @@ function samples(text: string): Record<string, number> {
 describe('the metrics listener', () => {
   test('serves every GitDone metric with its help text, the process metrics, and 404 elsewhere', async () => {
     const metrics = createMetrics();
-    metrics.watch({ db: t.db, pool: t.pool });
+    metrics.watch({ db: t.db, pools: { main: t.pool } });
     const s = await listen(metrics);
     try {
       const r = await s.get('/metrics');
@@ -89,11 +90,13 @@ describe('the metrics listener', () => {
         goal('gone', 'cancelled', hours(5)),
       ])
       .execute();
+    // One installation paused by a rate limit now, one whose pause is over.
+    await t.db.insertInto('installation_pacing').values([{ installation_id: 1, next_write_at: hours(1), paused_until: hours(1) }, { installation_id: 2, next_write_at: hours(-1), paused_until: hours(-1) }]).execute();
     for (const [task, runAt] of [['process-delivery', null], ['process-delivery', null], ['send-notice', null], ['send-notice', hours(5)]] as const) {
       await sql`select graphile_worker.add_job(${task}, '{}'::json, run_at => ${runAt}::timestamptz)`.execute(t.db);
     }
     const metrics = createMetrics();
-    metrics.watch({ db: t.db, pool: { totalCount: 3, idleCount: 2, waitingCount: 1 } });
+    metrics.watch({ db: t.db, pools: { main: { totalCount: 3, idleCount: 2, waitingCount: 1 }, intake: { totalCount: 1, idleCount: 1, waitingCount: 0 } } });
     const s = await listen(metrics);
     try {
       const got = samples((await s.get('/metrics')).body);
@@ -106,9 +109,11 @@ describe('the metrics listener', () => {
         'gitdone_goals{state="cancelled"}': 1,
         'gitdone_jobs_queued{task="process-delivery"}': 2,
         'gitdone_jobs_queued{task="send-notice"}': 1, // the other one is scheduled for later
-        'gitdone_db_pool_connections{state="total"}': 3,
-        'gitdone_db_pool_connections{state="idle"}': 2,
-        'gitdone_db_pool_connections{state="waiting"}': 1,
+        'gitdone_db_pool_connections{pool="main",state="total"}': 3,
+        'gitdone_db_pool_connections{pool="main",state="idle"}': 2,
+        'gitdone_db_pool_connections{pool="main",state="waiting"}': 1,
+        'gitdone_db_pool_connections{pool="intake",state="total"}': 1,
+        gitdone_installations_rate_limited: 1,
         gitdone_database_up: 1,
       });
     } finally {
@@ -124,7 +129,7 @@ describe('the metrics listener', () => {
     const hung = openDatabase(`postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/x`, { max: 5 });
     const metrics = createMetrics();
     const warnings: unknown[] = [];
-    metrics.watch({ db: hung.db, pool: hung.pool, warn: (err) => warnings.push(err) });
+    metrics.watch({ db: hung.db, pools: { main: hung.pool }, warn: (err) => warnings.push(err) });
     const s = await listen(metrics);
     try {
       for (let i = 0; i < 3; i++) {
@@ -136,7 +141,7 @@ describe('the metrics listener', () => {
         expect(ms).toBeGreaterThanOrEqual(SCRAPE_QUERY_TIMEOUT_MS - 50);
         expect(r.body).not.toMatch(/^gitdone_goals\{/m); // left out rather than stale
         expect(r.body).toMatch(/^gitdone_database_up 0$/m);
-        expect(r.body).toMatch(/^gitdone_db_pool_connections\{state="waiting"\} 0$/m);
+        expect(r.body).toMatch(/^gitdone_db_pool_connections\{pool="main",state="waiting"\} 0$/m);
       }
       expect(hung.pool.totalCount).toBe(1); // one query in flight, not three
       expect(warnings).toHaveLength(1); // logged once a minute at most
