@@ -84,6 +84,14 @@ export interface WorkerProcessesTable {
   seen_at: DefaultTimestamp;
 }
 
+/** When an installation may next write to GitHub (usecases/pacing.ts). */
+export interface InstallationPacingTable {
+  installation_id: Int8;
+  next_write_at: Timestamp;
+  /** A rate limit GitHub reported: nothing is written for this installation before then. */
+  paused_until: Timestamp | null;
+}
+
 /** A large delivery body, in parts, for the length of the transaction that records it. */
 export interface DeliveryPartsTable {
   delivery_id: string;
@@ -99,4 +107,5 @@ export interface Database {
   command_runs: CommandRunsTable;
   worker_processes: WorkerProcessesTable;
   delivery_parts: DeliveryPartsTable;
+  installation_pacing: InstallationPacingTable;
 }

@@ -5,6 +5,7 @@ import * as m0003 from './0003_worker_heartbeat.js';
 import * as m0004 from './0004_notice_nonce.js';
 import * as m0005 from './0005_delivery_parts.js';
 import * as m0006 from './0006_notice_claims.js';
+import * as m0007 from './0007_installation_pacing.js';
 
 /**
  * Listed by hand rather than read from the folder: the same list works from
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0004_notice_nonce': m0004,
   '0005_delivery_parts': m0005,
   '0006_notice_claims': m0006,
+  '0007_installation_pacing': m0007,
 };

@@ -184,7 +184,7 @@ export function readConfig(env: EnvVars, o: ReadOptions): Config {
   const log = readLogSettings(env, o.stdoutIsTTY, label);
   problems.push(...log.problems);
 
-  const workerConcurrency = positiveInt(env.GITDONE_WORKER_CONCURRENCY, 4, label('GITDONE_WORKER_CONCURRENCY'), problems);
+  const workerConcurrency = positiveInt(env.GITDONE_WORKER_CONCURRENCY, 16, label('GITDONE_WORKER_CONCURRENCY'), problems);
   const shutdownTimeoutMs = positiveInt(env.GITDONE_SHUTDOWN_TIMEOUT_MS, 20_000, label('GITDONE_SHUTDOWN_TIMEOUT_MS'), problems);
 
   const app = o.needsApp === false ? undefined : readApp(env, o.cwd, production, label, problems);

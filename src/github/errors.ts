@@ -27,3 +27,18 @@ export function isPermanent(err: unknown): boolean {
   if (status === 404 || status === 410 || status === 422) return true;
   return status === 403 && !isRateLimited(err);
 }
+
+/**
+ * When GitHub allows the next try after a rate limit: `retry-after` (seconds), else, with the
+ * quota spent, `x-ratelimit-reset` (epoch seconds), else a minute, as GitHub's docs ask for
+ * secondary limits. Kept between a second and an hour whatever the headers say.
+ */
+export function retryAt(err: unknown, now: Date): Date {
+  const h = headersOf(err);
+  let ms = 60_000;
+  const after = Number(h['retry-after']);
+  const reset = Number(h['x-ratelimit-reset']);
+  if (h['retry-after'] !== undefined && Number.isFinite(after)) ms = after * 1000;
+  else if (h['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) ms = reset * 1000 - now.getTime();
+  return new Date(now.getTime() + Math.min(Math.max(ms, 1000), 3_600_000));
+}

@@ -35,7 +35,7 @@ export async function commentJob(
       body: (comment ? comment.body : p.issue.body) ?? '',
       writtenAt: written ? new Date(written) : now,
     },
-    { db: deps.db, octokit, app: deps.app, links: deps.links, log, now, config },
+    { db: deps.db, octokit, app: deps.app, links: deps.links, log, now, config, beforeComment: deps.beforeComment },
   );
   if (answered.posted === 'nothing') return;
   const { posted, ...counts } = answered;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Logger as WorkerLogger, run, type Runner, type TaskList } from 'graphile-worker';
+import { Logger as WorkerLogger, run, type JobHelpers as JobHelpersOf, type Runner, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import type { WorkerDeps } from './deps.js';
 import { processDelivery } from './process-delivery.js';
@@ -10,6 +10,9 @@ import type { NoticeJob } from '../notices/plan.js';
 import { releaseJobsOfDeadProcesses } from '../db/workers.js';
 import { trackWorkers } from './reaper.js';
 import { cleanupDeliveries } from '../db/deliveries.js';
+import { installationQueue } from '../db/queue.js';
+import { isRateLimited } from '../github/errors.js';
+import { commentPacing, Deferred, rateLimited, type BeforeComment } from '../usecases/pacing.js';
 
 /**
  * The job runner (graphile-worker on the same PostgreSQL): LISTEN/NOTIFY picks jobs up at
@@ -60,13 +63,27 @@ export function workerLogger(deps: WorkerDeps): WorkerLogger {
 export function taskList(deps: WorkerDeps): TaskList {
   const log = deps.log.child({ name: 'worker' });
   const guarded =
-    <P>(name: string, fn: (payload: P) => Promise<void>) =>
-    async (payload: unknown, helpers: { job: { id: string; attempts: number; max_attempts: number } }) => {
+    <P>(name: string, fn: (deps: WorkerDeps, payload: P) => Promise<void>) =>
+    async (payload: unknown, helpers: JobHelpers) => {
+      const { job } = helpers;
+      const run = jobRun(deps, payload as Paced);
       try {
-        await fn(payload as P);
+        await fn(run.deps, payload as P);
         deps.metrics?.jobs.inc({ task: name, outcome: 'ok' });
       } catch (err) {
-        const { job } = helpers;
+        const deferred = await run.deferral(err);
+        if (deferred) {
+          // Not a failure: the job goes back to its queue for later, in its installation's order.
+          await helpers.addJob(name, { ...(payload as object), pacedAt: deferred.slot?.toISOString() }, {
+            runAt: deferred.until,
+            queueName: run.queue(),
+            jobKey: job.key ?? undefined,
+            maxAttempts: job.max_attempts,
+          });
+          deps.metrics?.jobs.inc({ task: name, outcome: deferred.reason === 'pacing' ? 'paced' : 'rate_limited' });
+          log[deferred.reason === 'pacing' ? 'debug' : 'warn']({ task: name, jobId: job.id, until: deferred.until, reason: deferred.reason }, 'job deferred');
+          return;
+        }
         const final = job.attempts >= job.max_attempts;
         deps.metrics?.jobs.inc({ task: name, outcome: final ? 'failed' : 'retry' });
         // Never given up silently: the last failure is an error with what it was about.
@@ -75,11 +92,51 @@ export function taskList(deps: WorkerDeps): TaskList {
       }
     };
   return {
-    [DELIVERY_TASK]: guarded<{ deliveryId: string }>(DELIVERY_TASK, (p) => processDelivery(deps, p.deliveryId)),
-    [NOTICE_TASK]: guarded<NoticeJob>(NOTICE_TASK, (p) => sendNotice(deps, p)),
-    'cleanup-deliveries': guarded('cleanup-deliveries', async () => {
-      const removed = await cleanupDeliveries(deps.db);
+    [DELIVERY_TASK]: guarded<{ deliveryId: string }>(DELIVERY_TASK, (d, p) => processDelivery(d, p.deliveryId)),
+    [NOTICE_TASK]: guarded<NoticeJob>(NOTICE_TASK, (d, p) => sendNotice(d, p)),
+    'cleanup-deliveries': guarded('cleanup-deliveries', async (d) => {
+      const removed = await cleanupDeliveries(d.db);
       log.info({ removed }, 'old deliveries removed');
     }),
+  };
+}
+
+type JobHelpers = Pick<JobHelpersOf, 'job' | 'addJob'>;
+
+/** A job's payload once it has been deferred to a reserved write time. */
+interface Paced {
+  pacedAt?: string;
+}
+
+/**
+ * One run of a job: its deps with the installation it acts for remembered (from `auth`),
+ * so that its comments are paced for that installation and a rate limit pauses it alone.
+ */
+function jobRun(deps: WorkerDeps, payload: Paced) {
+  let installationId: number | undefined;
+  let pace: BeforeComment | undefined;
+  const reserved = typeof payload?.pacedAt === 'string' ? new Date(payload.pacedAt) : undefined;
+  const runDeps: WorkerDeps = {
+    ...deps,
+    auth(id) {
+      installationId = id;
+      return deps.auth(id);
+    },
+    beforeComment() {
+      if (installationId === undefined) return Promise.resolve(); // nothing to pace: no installation acted for
+      pace ??= commentPacing(deps.db, installationId, reserved && !Number.isNaN(reserved.getTime()) ? reserved : undefined, deps.commentGapMs);
+      return pace();
+    },
+  };
+  return {
+    deps: runDeps,
+    /** The installation's queue (db/queue.ts), where every job of the installation runs. */
+    queue: () => (installationId === undefined ? undefined : installationQueue(installationId)),
+    /** The job must wait (pacing, or a rate limit GitHub reported), or undefined: a plain failure. */
+    async deferral(err: unknown): Promise<Deferred | undefined> {
+      if (err instanceof Deferred) return err;
+      if (installationId !== undefined && isRateLimited(err)) return rateLimited(deps.db, installationId, err, deps.now?.() ?? new Date());
+      return undefined;
+    },
   };
 }

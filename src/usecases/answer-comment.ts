@@ -16,6 +16,7 @@ import { doneCommand } from './complete-goal.js';
 import { createGoal } from './create-goal.js';
 import { listGoals } from './list-goals.js';
 import { moveGoal } from './move-goal.js';
+import type { BeforeComment } from './pacing.js';
 import { postOnce, type PostResult } from './post-once.js';
 import { Refusal } from './refusal.js';
 import type { CommandScope, Outcome } from './scope.js';
@@ -41,6 +42,8 @@ export interface AnswerPorts {
   now: Date;
   /** `.github/gitdone.yml`, read and checked (github/config.ts). */
   config: ConfigResult;
+  /** Paces the reply (usecases/pacing.ts). */
+  beforeComment?: BeforeComment;
 }
 
 export interface Answered {
@@ -87,6 +90,7 @@ export async function answerComment(c: Comment, p: AnswerPorts): Promise<Answere
     p.octokit,
     { ...where, key: `reply:${c.deliveryId}`, repoId: c.repo.id, body: composeReply(outcomes.map((o) => ({ text: o.reply, readOnly: o.readOnly })), notes) },
     p.app,
+    p.beforeComment,
   );
   const refused = outcomes.filter((o) => !o.ok).length + over.length;
   if (outcomes.some((o) => o.ok)) await react(p.octokit, { ...where, commentId: c.commentId }, '+1');

@@ -1,4 +1,4 @@
-import { dequeue, enqueue } from '../db/queue.js';
+import { dequeue, enqueue, enqueueMany, installationQueue } from '../db/queue.js';
 import type { Q } from '../db/q.js';
 import type { Goal } from '../goals/types.js';
 import { completedNoticeJob, planFor, plannedKeys } from '../notices/plan.js';
@@ -13,9 +13,11 @@ export const NOTICE_TASK = 'send-notice';
  */
 export async function planNotices(q: Q, goal: Goal, reminderOffsets: number[], now: Date): Promise<void> {
   await dropNotices(q, goal.id);
-  for (const p of planFor(goal, reminderOffsets, now)) {
-    await enqueue(q, NOTICE_TASK, { ...p.job }, { key: p.key, runAt: p.runAt });
-  }
+  const queue = installationQueue(goal.installationId);
+  await enqueueMany(
+    q,
+    planFor(goal, reminderOffsets, now).map((p) => ({ task: NOTICE_TASK, payload: { ...p.job }, key: p.key, runAt: p.runAt, queue })),
+  );
 }
 
 /** A completed or cancelled goal needs no more notices. */
@@ -26,5 +28,5 @@ export async function dropNotices(q: Q, goalId: string): Promise<void> {
 /** The completion notice goes out as its own job, stored with the completion itself. */
 export async function planCompletedNotice(q: Q, goal: Goal): Promise<void> {
   const { job, key } = completedNoticeJob(goal);
-  await enqueue(q, NOTICE_TASK, { ...job }, { key });
+  await enqueue(q, NOTICE_TASK, { ...job }, { key, queue: installationQueue(goal.installationId) });
 }

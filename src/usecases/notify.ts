@@ -6,6 +6,7 @@ import type { Octokit } from '../github/octokit.js';
 import { splitFullName } from '../github/octokit.js';
 import { completedNotice, overdueNotice, reminderNotice, type Links } from '../notices/bodies.js';
 import { noticeKey, type NoticeJob } from '../notices/plan.js';
+import type { BeforeComment } from './pacing.js';
 import { postOnce, type PostResult } from './post-once.js';
 
 export interface NotifyPorts {
@@ -15,6 +16,8 @@ export interface NotifyPorts {
   links: Links;
   log: Logger;
   now: Date;
+  /** Paces the notice (usecases/pacing.ts). */
+  beforeComment?: BeforeComment;
 }
 
 /**
@@ -35,7 +38,7 @@ export async function notify(job: NoticeJob, p: NotifyPorts): Promise<PostResult
   }
   const octokit = await p.auth(goal.installationId);
   const { owner, repo } = splitFullName(goal.repoFullName);
-  const result = await postOnce(p.db, octokit, { key: noticeKey(job), goalId: goal.id, repoId: goal.repoId, owner, repo, issueNumber: goal.issueNumber, body }, p.app);
+  const result = await postOnce(p.db, octokit, { key: noticeKey(job), goalId: goal.id, repoId: goal.repoId, owner, repo, issueNumber: goal.issueNumber, body }, p.app, p.beforeComment);
   p.log[result === 'undeliverable' ? 'warn' : 'info']({ goalId: goal.id, notice: job.kind, result }, 'notice');
   return result;
 }

@@ -1,10 +1,11 @@
 import type { Db } from '../db/database.js';
-import { claimNotice, ensureNotice, releaseNotice, settleNotice, type Claim } from '../db/notices.js';
+import { claimNotice, ensureNotice, releaseNotice, settleNotice, unclaimNotice, type Claim } from '../db/notices.js';
 import { createComment, findOwnComment, type AppIdentity, type IssueRef } from '../github/comments.js';
 import { isPermanent } from '../github/errors.js';
 import type { Octokit } from '../github/octokit.js';
 import { marker } from '../notices/marker.js';
 import { fitComment } from '../notices/reply.js';
+import type { BeforeComment } from './pacing.js';
 
 export interface Notice extends IssueRef {
   /** Names the goal and the event, e.g. `goal:12:overdue:2030-01-15T17:00:00.000Z`. */
@@ -33,12 +34,19 @@ const WAIT_FOR_OTHER_MS = 5_000;
  * 3. an attempt that is not the first looks on the issue for this app's comment carrying the
  *    marker and nonce — an earlier attempt may have posted and died before recording it;
  * 4. it posts, then records the comment.
- * No database connection is held while GitHub is asked (steps 3 and 4).
+ * No database connection is held while GitHub is asked (steps 3 and 4). `beforeComment`
+ * (usecases/pacing.ts) may defer the posting: the claim is then given back untouched.
  */
-export async function postOnce(db: Db, octokit: Octokit, n: Notice, app: AppIdentity): Promise<PostResult> {
+export async function postOnce(db: Db, octokit: Octokit, n: Notice, app: AppIdentity, beforeComment?: BeforeComment): Promise<PostResult> {
   const created = await ensureNotice(db, n);
   const claim = await claimOrWait(db, n.key);
   if (claim.kind === 'posted') return 'already-posted';
+  try {
+    await beforeComment?.();
+  } catch (err) {
+    await unclaimNotice(db, n.key).catch(() => {}); // else the claim simply runs out
+    throw err;
+  }
   const tag = marker(n.key, claim.nonce);
   try {
     // Only an attempt that wrote the row and made the first claim knows nobody posted before it.

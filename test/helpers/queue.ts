@@ -57,3 +57,11 @@ export async function running(db: Db): Promise<number> {
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where locked_at is not null`.execute(db);
   return rows[0]!.n;
 }
+
+/** How many jobs could run now: due, not running, attempts left. */
+export async function runnable(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from graphile_worker.jobs
+    where locked_at is null and run_at <= now() and attempts < max_attempts`.execute(db);
+  return rows[0]!.n;
+}

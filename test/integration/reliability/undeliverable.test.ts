@@ -28,11 +28,11 @@ test.each([
   expect(app.logs.some((l) => l.level === 40 && l.deliveryId === id && String(l.msg).includes('refuses the reply for good'))).toBe(true);
 });
 
-test('a rate-limited 403 is not final: the job fails and will be retried', async () => {
+test('a rate-limited 403 is not final: the job waits for the time GitHub gives, unspent (test/integration/scale/pacing.test.ts)', async () => {
   nock(API).post(/\/issues\/\d+\/comments/).reply(403, { message: 'secondary rate limit' }, { 'retry-after': '60' });
   mockGitHub();
   await app.probot.receive({ id: deliveryId(), name: 'issue_comment', payload: issueComment({ body: '/deadline 2030-01-15 Ship keyword=ship' }) as never });
   await app.runJobs();
-  const { rows } = await t.pool.query("select attempts from graphile_worker.jobs where task_identifier = 'process-delivery'");
-  expect(rows).toEqual([{ attempts: 1 }]);
+  const { rows } = await t.pool.query("select attempts, run_at > now() + interval '50 seconds' as later from graphile_worker.jobs where task_identifier = 'process-delivery'");
+  expect(rows).toEqual([{ attempts: 0, later: true }]);
 });

@@ -32,7 +32,7 @@ describe('readConfig', () => {
       githubUrl: 'https://github.com',
       host: 'localhost',
       port: 3000,
-      workerConcurrency: 4,
+      workerConcurrency: 16,
       shutdownTimeoutMs: 20_000,
       app: undefined,
       probot: { baseUrl: 'https://api.github.com', webhookPath: undefined, webhookProxyUrl: undefined, redisUrl: undefined },
