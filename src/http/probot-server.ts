@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Probot, Server } from 'probot';
 import type { Logger } from 'pino';
 import type { Config, GitHubApp } from '../config/env.js';
+import { GitDoneOctokit } from '../github/octokit.js';
 import { setupModeHealthRoutes } from './health.js';
 
 /**
@@ -22,7 +23,7 @@ export function createProbotServer(config: Config, log: Logger, app: GitHubApp |
     webhookPath: config.probot.webhookPath,
     webhookProxy: config.probot.webhookProxyUrl,
     log,
-    Probot: Probot.defaults({ ...credentials, baseUrl: config.probot.baseUrl, redisConfig: config.probot.redisUrl, log }),
+    Probot: Probot.defaults({ ...credentials, baseUrl: config.probot.baseUrl, redisConfig: config.probot.redisUrl, log, Octokit: GitDoneOctokit }),
   });
 }
 
