@@ -65,6 +65,8 @@ export interface NoticesTable {
   claimed_until: Timestamp | null;
   /** Claims so far: after the first, an earlier attempt may have posted. */
   attempts: Generated<number>;
+  /** The claiming connection's application_name (`gitdone:<processId>`): a dead process' claims are given back. */
+  claimed_by: string | null;
 }
 
 /** What one command line of one delivery did, so a retried job does not do it twice. */
