@@ -48,7 +48,7 @@ const repoId = (i: number) => 700_000 + i;
 
 try {
   await seed();
-  replicas.push(...(await Promise.all(Array.from({ length: REPLICAS }, () => startServer({ databaseUrl: database.url, githubHost: gh.host, env: { LOG_LEVEL: 'warn' } })))));
+  replicas.push(...(await Promise.all(Array.from({ length: REPLICAS }, () => startServer({ databaseUrl: database.url, githubHost: gh.host })))));
 
   const quiet = await webhooks(until(due.getTime() - 2_000));
   const stormStarted = Date.now();
@@ -151,7 +151,7 @@ function report(quiet: { ms: number[]; failed: number }, during: { ms: number[];
       `| one installation's first to last, median / max | ${s(pct(spans, 50))} / ${s(Math.max(...spans))} s | pacing floor ${s(floorMs)} s (${PER_INSTALLATION} × ${COMMENT_GAP_MS / 1000} s apart) | ${(pct(spans, 50) / floorMs).toFixed(2)} |`,
       `| webhook p50 / p99 / max during the storm | ${pct(during.ms, 50).toFixed(0)} / ${pct(during.ms, 99).toFixed(0)} / ${Math.max(...during.ms).toFixed(0)} ms (${during.ms.length} answered, ${during.failed} failed) | p99 < ${TARGET.webhookP99Ms} ms${mark(pct(during.ms, 99) < TARGET.webhookP99Ms && during.failed === 0)} | |`,
       `| webhook p50 / p99 before the storm (baseline) | ${pct(quiet.ms, 50).toFixed(0)} / ${pct(quiet.ms, 99).toFixed(0)} ms (${quiet.ms.length} answered, ${quiet.failed} failed) | | p99 storm / quiet ${(pct(during.ms, 99) / pct(quiet.ms, 99)).toFixed(1)} |`,
-      `| replicas' peak RSS | ${peakRss.map((mb) => `${mb} MB`).join(', ')} | | |`,
+      `| replicas' peak RSS | ${peakRss.map((mb) => `${Math.round(mb)} MB`).join(', ')} | | |`,
       `| storm duration (due → last posted or gave up) | ${s(stormMs)} s | | |`,
     ].join('\n'),
   );

@@ -54,7 +54,11 @@ export async function startWorker(
 export function workerLogger(deps: WorkerDeps): WorkerLogger {
   const log = deps.log.child({ name: 'worker' });
   return new WorkerLogger((scope) => (level, message, meta) => {
-    const target = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
+    // graphile-worker warns when its pool is smaller than the concurrency, assuming each job
+    // holds a connection. Ours do not while they wait on GitHub (issue #11: 8 connections serve
+    // 16 jobs, startup.ts), so that advice is noise at every start.
+    const expected = level === 'warning' && message.includes('smaller than concurrency');
+    const target = level === 'error' ? 'error' : level === 'warning' && !expected ? 'warn' : 'debug';
     log[target]({ ...scope, ...meta }, message);
   });
 }
