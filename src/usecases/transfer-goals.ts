@@ -90,8 +90,9 @@ async function move(q: Q, t: Transfer): Promise<MovedGoal[]> {
   // GitHub has just said this installation acts for the repository: it is tracked.
   else await upsertRepository(q, { id: t.to.repoId, installationId: t.installationId, fullName: t.to.fullName, defaultBranch: t.to.defaultBranch }, { track: true });
   const moved: MovedGoal[] = [];
+  const taken = new Set<string>(); // keywords found taken in the new repository so far, lowercase
   for (const goal of goals) {
-    const keyword = goal.status === 'active' ? await freeKeyword(q, t.to.repoId, goal.keyword) : goal.keyword;
+    const keyword = goal.status === 'active' ? await freeKeyword(q, t.to.repoId, goal.keyword, taken) : goal.keyword;
     await setIssue(q, goal.id, { repoId: t.to.repoId, issueNumber: t.to.issueNumber, keyword });
     const now = (await findById(q, goal.id))!;
     moved.push(keyword === goal.keyword ? { goal: now } : { goal: now, renamedFrom: goal.keyword });
@@ -99,13 +100,20 @@ async function move(q: Q, t: Transfer): Promise<MovedGoal[]> {
   return moved;
 }
 
-/** `keyword`, or the first of `keyword-2`, `keyword-3`, … that no active goal of the repository uses. */
-async function freeKeyword(q: Q, repoId: number, keyword: string): Promise<string> {
-  const taken = new Set(await activeKeywordsLike(q, repoId, keyword));
+/**
+ * `keyword`, or the first of `keyword-2`, `keyword-3`, … that no active goal of the repository
+ * uses; `taken` remembers what earlier goals of the same transfer found, so that many goals
+ * with one keyword cost a query each, not one per suffix tried.
+ */
+async function freeKeyword(q: Q, repoId: number, keyword: string, taken: Set<string>): Promise<string> {
+  for (const k of await activeKeywordsLike(q, repoId, keyword)) taken.add(k.toLowerCase());
   for (;;) {
     const candidate = uniqueKeyword(keyword, taken);
-    // A long keyword is cut to make room for its suffix, which activeKeywordsLike does not cover.
-    if (!(await findActiveByKeyword(q, repoId, candidate))) return candidate;
-    taken.add(candidate);
+    // A 64-character keyword is cut to make room for its suffix, which activeKeywordsLike does not cover.
+    if (!(await findActiveByKeyword(q, repoId, candidate))) {
+      taken.add(candidate.toLowerCase());
+      return candidate;
+    }
+    taken.add(candidate.toLowerCase());
   }
 }

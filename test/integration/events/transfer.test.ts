@@ -9,7 +9,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import examples from '@octokit/webhooks-examples/api.github.com/index.json' with { type: 'json' };
+import { insertGoal } from '../../../src/db/goals.js';
+import { upsertRepository } from '../../../src/db/repositories.js';
 import { embedRoutes } from '../../../src/embed/routes.js';
+import { COMMENT_MAX } from '../../../src/notices/reply.js';
 import { createMetrics } from '../../../src/http/metrics.js';
 import type { TestDatabase } from '../../helpers/database.js';
 import { PUBLIC_URL, useTestApp, type TestApp } from '../../helpers/app.js';
@@ -29,8 +32,17 @@ useTestApp({ now: () => clock }, (env) => ({ t, app } = env));
 const NEXT = { ...REPO, id: 5151, name: 'next', full_name: 'octo/next' };
 
 type Example = { action: string; changes?: unknown } & Record<string, unknown>;
+type Loose = Record<string, unknown>;
+/** The parts of an example this file rewrites. */
+interface Payload {
+  repository: Loose;
+  issue: Loose;
+  sender: Loose;
+  installation?: Loose;
+  changes: Record<string, Loose>;
+}
 const issueExamples = (examples as Array<{ name: string; examples: Example[] }>).find((e) => e.name === 'issues')!.examples;
-const example = (action: string) => structuredClone(issueExamples.find((e) => e.action === action && e.changes)!) as Record<string, any>;
+const example = (action: string) => structuredClone(issueExamples.find((e) => e.action === action && e.changes)!) as unknown as Payload;
 
 /** `issues.transferred`, as GitHub sends it to the old repository's installation. */
 function transferred(opts: { number: number; newNumber: number; to?: typeof NEXT; from?: typeof REPO; installationId?: number }) {
@@ -191,6 +203,41 @@ describe('an issue transferred to a repository GitDone is installed on', () => {
     await receive('issues', transferred({ number: 12, newNumber: 3 }));
     const body = gh.comments.find((c) => c.repo === 'octo/next')!.body;
     expect(activeParts(body, { hrefs: [PUBLIC_URL] })).toEqual([]);
+  });
+});
+
+describe('hostile transfers', () => {
+  test('an issue with hundreds of goals, every keyword taken in the new repository, the longest ones too', async () => {
+    const gh = mockGitHub();
+    const N = 300;
+    const long = (i: number) => `${'k'.repeat(60)}${String(i).padStart(4, '0')}`; // 64 characters: the suffix must cut it
+    await upsertRepository(t.db, { id: REPO.id, installationId: INSTALLATION.id, fullName: REPO.full_name });
+    await upsertRepository(t.db, { id: NEXT.id, installationId: INSTALLATION.id, fullName: NEXT.full_name }, { track: true });
+    for (let i = 0; i < N; i++) {
+      const keyword = i % 2 ? long(i) : `kw-${i}`;
+      const common = { isPullRequest: false, title: `@octo/team #${i} <b>x</b>`, keyword, dueAt: new Date('2030-01-15T17:00:00Z'), timezone: 'UTC', createdBy: 'alice' };
+      await insertGoal(t.db, { ...common, repoId: REPO.id, issueNumber: 12 });
+      await insertGoal(t.db, { ...common, repoId: NEXT.id, issueNumber: 1, title: 'theirs' });
+      // What the first long keyword would become with `-2` (cut to fit): taken too.
+      if (i === 1) await insertGoal(t.db, { ...common, repoId: NEXT.id, issueNumber: 1, title: 'theirs too', keyword: `${'k'.repeat(60)}00-2` });
+    }
+    installedOn('octo/next', INSTALLATION.id);
+    const started = Date.now();
+    await receive('issues', transferred({ number: 12, newNumber: 3 }));
+    const took = Date.now() - started;
+
+    const moved = await t.db.selectFrom('goals').select(['keyword']).where('repo_id', '=', NEXT.id).where('issue_number', '=', 3).execute();
+    expect(moved).toHaveLength(N);
+    const active = await t.db.selectFrom('goals').select('keyword').where('repo_id', '=', NEXT.id).where('status', '=', 'active').execute();
+    const lower = active.map((g) => g.keyword.toLowerCase());
+    expect(new Set(lower).size).toBe(lower.length); // unique, as the index demands
+    expect(Math.max(...moved.map((g) => g.keyword.length))).toBeLessThanOrEqual(64);
+
+    const body = gh.comments.find((c) => c.repo === 'octo/next')!.body;
+    expect(body.length).toBeLessThan(COMMENT_MAX);
+    expect(body).toContain('…and 250 more.');
+    expect(activeParts(body, { hrefs: [PUBLIC_URL] })).toEqual([]);
+    expect(took).toBeLessThan(15_000);
   });
 });
 
