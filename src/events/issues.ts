@@ -1,6 +1,7 @@
 import type { Context } from 'probot';
 import { hasCommandLines } from '../commands/parse.js';
 import { hasActiveGoals, hasGoals } from '../db/goals.js';
+import { TRANSFER_TASK } from '../usecases/record-delivery.js';
 import { storedJsonOf } from '../webhooks/parse.js';
 import { repoOf, type EventDeps } from './deps.js';
 
@@ -17,7 +18,7 @@ export function onIssueOpened({ db, record }: EventDeps) {
       if (!changes.old_repository || !(await hasGoals(db, changes.old_repository.id, changes.old_issue.number))) return;
       const repo = repoOf(context);
       if (!repo) return;
-      const fresh = await record({ id: context.id, event: 'issues.opened', json: storedJsonOf(context.payload), repo });
+      const fresh = await record({ id: context.id, event: 'issues.opened', json: storedJsonOf(context.payload), repo, task: TRANSFER_TASK });
       context.log.info({ deliveryId: context.id, fresh }, 'transferred issue with goals recorded');
       return;
     }
@@ -36,7 +37,7 @@ export function onIssueTransferred({ db, record }: EventDeps) {
     const { issue } = context.payload;
     const repo = repoOf(context);
     if (!repo || !(await hasGoals(db, repo.id, issue.number))) return;
-    const fresh = await record({ id: context.id, event: 'issues.transferred', json: storedJsonOf(context.payload), repo });
+    const fresh = await record({ id: context.id, event: 'issues.transferred', json: storedJsonOf(context.payload), repo, task: TRANSFER_TASK });
     context.log.info({ deliveryId: context.id, fresh }, 'issue transfer recorded');
   };
 }

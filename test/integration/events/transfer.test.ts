@@ -8,6 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
+import { runOnce } from 'graphile-worker';
+import { sql } from 'kysely';
 import examples from '@octokit/webhooks-examples/api.github.com/index.json' with { type: 'json' };
 import { insertGoal } from '../../../src/db/goals.js';
 import { upsertRepository } from '../../../src/db/repositories.js';
@@ -19,6 +21,7 @@ import { PUBLIC_URL, useTestApp, type TestApp } from '../../helpers/app.js';
 import { API, mockGitHub } from '../../helpers/github.js';
 import { activeParts } from '../../helpers/markdown.js';
 import { reschedule } from '../../helpers/queue.js';
+import { processDelivery } from '../../../src/jobs/process-delivery.js';
 import { deliveryId, INSTALLATION, issueComment, push, REPO } from '../../fixtures/payloads.js';
 
 let t: TestDatabase;
@@ -203,6 +206,29 @@ describe('an issue transferred to a repository GitDone is installed on', () => {
     await receive('issues', transferred({ number: 12, newNumber: 3 }));
     const body = gh.comments.find((c) => c.repo === 'octo/next')!.body;
     expect(activeParts(body, { hrefs: [PUBLIC_URL] })).toEqual([]);
+  });
+});
+
+describe('a release that does not know transfers', () => {
+  test('never takes their deliveries: they wait in a task of their own', async () => {
+    mockGitHub();
+    await say('/deadline 2030-01-15 17:00 Ship it keyword=ship');
+    const id = deliveryId();
+    await app.probot.receive({ id, name: 'issues', payload: transferred({ number: 12, newNumber: 3 }) as never });
+    const opened = deliveryId();
+    await app.probot.receive({ id: opened, name: 'issues', payload: openedByTransfer({ number: 3, oldNumber: 12, body: '/deadline 2030-02-01 Again' }) as never });
+    const tasks = async () =>
+      (await sql<{ key: string; task: string }>`select key, task_identifier as task from graphile_worker.jobs where key in (${`delivery:${id}`}, ${`delivery:${opened}`}) order by key`.execute(t.db)).rows.map((r) => r.task);
+    expect(await tasks()).toEqual(['process-transfer', 'process-transfer']);
+
+    // The previous release's worker knows only process-delivery: it leaves them alone.
+    await runOnce({ pgPool: t.pool, taskList: { 'process-delivery': async (p) => processDelivery(app.deps, (p as { deliveryId: string }).deliveryId) } });
+    expect(await tasks()).toHaveLength(2);
+    expect((await goals()).map((g) => g.issue_number)).toEqual([12]);
+
+    installedOn('octo/next', INSTALLATION.id);
+    await app.runJobs();
+    expect((await goals()).map((g) => [Number(g.repo_id), g.issue_number, g.title])).toEqual([[NEXT.id, 3, 'Ship it']]);
   });
 });
 
