@@ -207,3 +207,40 @@ export async function setDueAt(q: Q, id: string, dueAt: Date, timezone?: string)
     .executeTakeFirst();
   return row && findById(q, id);
 }
+
+/** Whether an issue has goals of any status (a transfer moves finished ones too, for their links). */
+export async function hasGoals(q: Q, repoId: number, issueNumber: number): Promise<boolean> {
+  const row = await q.selectFrom('goals').select('id').where('repo_id', '=', repoId).where('issue_number', '=', issueNumber).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * In a transaction: the goals of an issue, locked until it ends, so that two deliveries of one
+ * transfer (GitHub sends `issues.transferred` and `issues.opened`) never both move them.
+ */
+export async function lockGoalsOfIssue(q: Q, repoId: number, issueNumber: number): Promise<Goal[]> {
+  const ids = await q
+    .selectFrom('goals')
+    .select('id')
+    .where('repo_id', '=', repoId)
+    .where('issue_number', '=', issueNumber)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  if (ids.length === 0) return [];
+  const rows = await selectGoals(q)
+    .where('goals.id', 'in', ids.map((r) => r.id))
+    .orderBy('goals.due_at')
+    .orderBy('goals.id')
+    .execute();
+  return rows.map((r) => toGoal(r as Row));
+}
+
+/** A goal now belongs to another repository and issue (an issue transfer), under `keyword`; its token stays. */
+export async function setIssue(q: Q, id: string, to: { repoId: number; issueNumber: number; keyword: string }): Promise<void> {
+  await q
+    .updateTable('goals')
+    .set({ repo_id: to.repoId, issue_number: to.issueNumber, keyword: to.keyword, updated_at: sql`now()`, version: sql`version + 1` })
+    .where('id', '=', Number(id))
+    .execute();
+}

@@ -5,7 +5,7 @@ import type { WorkerDeps } from './deps.js';
 import { processDelivery } from './process-delivery.js';
 import { sendNotice } from './send-notice.js';
 import { NOTICE_TASK } from '../usecases/notices.js';
-import { DELIVERY_TASK } from '../usecases/record-delivery.js';
+import { DELIVERY_TASK, TRANSFER_TASK } from '../usecases/record-delivery.js';
 import type { NoticeJob } from '../notices/plan.js';
 import { releaseJobsOfDeadProcesses } from '../db/workers.js';
 import { trackWorkers } from './reaper.js';
@@ -97,6 +97,7 @@ export function taskList(deps: WorkerDeps): TaskList {
     };
   return {
     [DELIVERY_TASK]: guarded<{ deliveryId: string }>(DELIVERY_TASK, (d, p) => processDelivery(d, p.deliveryId)),
+    [TRANSFER_TASK]: guarded<{ deliveryId: string }>(TRANSFER_TASK, (d, p) => processDelivery(d, p.deliveryId)),
     [NOTICE_TASK]: guarded<NoticeJob>(NOTICE_TASK, (d, p) => sendNotice(d, p)),
     'cleanup-deliveries': guarded('cleanup-deliveries', async (d) => {
       const removed = await cleanupDeliveries(d.db);
