@@ -231,7 +231,7 @@ export async function recentlyFinished(q: Q, repoId: number, limit: number): Pro
     .where('goals.repo_id', '=', repoId)
     .where('goals.status', '<>', 'active')
     // The same expression as the goals_repo_finished index (migration 0008), so the LIMIT stops the scan.
-    .orderBy(sql`coalesce(goals.completed_at, goals.cancelled_at)`, sql`desc`)
+    .orderBy(sql`coalesce(goals.completed_at, goals.cancelled_at)`, 'desc')
     .orderBy('goals.id', 'desc')
     .limit(limit)
     .execute();

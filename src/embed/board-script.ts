@@ -124,7 +124,7 @@ function start(): void {
     stopped = true;
     clearTimeout(tickTimer);
     clearTimeout(pollTimer);
-    for (const id of ['gd-active', 'gd-empty', 'gd-more', 'gd-fs']) byId(id).hidden = true;
+    for (const id of ['gd-as', 'gd-fs']) byId(id).hidden = true;
     put(byId('gd-sum'), '');
     const note = byId('gd-note');
     put(note, status === 410 ? "This board's link was withdrawn." : 'This board does not exist.');

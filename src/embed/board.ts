@@ -98,7 +98,7 @@ export function renderBoardPage(view: BoardView, opts: BoardPageOptions): string
     `<main id="gd" aria-labelledby="gd-h">` +
     `<header><h1 id="gd-h">${name}</h1><p class="sum" id="gd-sum">${esc(sum)}</p></header>` +
     `<p class="note" id="gd-note"${view.repository.tracked ? ' hidden' : ''}>GitDone no longer tracks this repository</p>` +
-    `<section aria-labelledby="gd-ah"><h2 id="gd-ah">Active</h2>` +
+    `<section aria-labelledby="gd-ah" id="gd-as"><h2 id="gd-ah">Active</h2>` +
     `<ol id="gd-active" aria-labelledby="gd-ah"${active.length ? '' : ' hidden'}>${active.map((g) => rowHtml(g, now)).join('')}</ol>` +
     `<p class="empty" id="gd-empty"${active.length ? ' hidden' : ''}>No active deadlines.</p>` +
     `<p class="more" id="gd-more"${more ? '' : ' hidden'}>${esc(more)}</p></section>` +
