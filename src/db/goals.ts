@@ -225,6 +225,30 @@ export async function findLatestByKeyword(q: Q, repoId: number, keyword: string)
   return row && toGoal(row as Row);
 }
 
+/**
+ * The repository's first `limit` active goals by due time, and how many are active in all: two
+ * queries, each on the goals_repo_active_due index (migration 0008), so that neither reads the
+ * rows past the limit (`count(*) over ()`, as listGoals does, would fetch every one of them).
+ */
+export async function activeGoalsPage(q: Q, repoId: number, limit: number): Promise<{ goals: Goal[]; total: number }> {
+  const rows = await selectGoals(q)
+    .where('goals.repo_id', '=', repoId)
+    .where('goals.status', '=', 'active')
+    .orderBy('goals.due_at')
+    .orderBy('goals.id')
+    .limit(limit)
+    .execute();
+  const goals = rows.map((r) => toGoal(r as Row));
+  if (goals.length < limit) return { goals, total: goals.length };
+  const { n } = await q
+    .selectFrom('goals')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('repo_id', '=', repoId)
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return { goals, total: Number(n) };
+}
+
 /** The repository's most recently completed or cancelled goals, latest first (the board's second list). */
 export async function recentlyFinished(q: Q, repoId: number, limit: number): Promise<Goal[]> {
   const rows = await selectGoals(q)

@@ -116,10 +116,10 @@ function start(): void {
     tick();
   };
 
-  /** The link was withdrawn (410) or the goal is unknown (404): say so, and read no more. */
-  const gone = (status: number) => {
+  /** The link was withdrawn (410): say so, and read no more. */
+  const gone = () => {
     stopped = true;
-    put('gd-note', status === 410 ? 'This link was withdrawn' : 'Not found');
+    put('gd-note', 'This link was withdrawn');
     byId('gd-note').hidden = false;
   };
 
@@ -129,14 +129,14 @@ function start(): void {
     lastPoll = Date.now();
     fetch(url, { cache: 'no-store', credentials: 'omit', headers: { accept: 'application/json' } })
       .then<number | Partial<Data>>((r) => {
-        if (r.status === 410 || r.status === 404) return r.status;
+        if (r.status === 410) return 410;
         if (!r.ok) throw new Error(String(r.status));
         return r.json() as Promise<Partial<Data>>;
       })
       .then(
         (j) => {
           busy = false;
-          if (typeof j === 'number') return gone(j);
+          if (typeof j === 'number') return gone();
           failures = 0;
           apply(j);
           schedule(last && isFinal(last as never) ? base * 10 : base);

@@ -1,6 +1,6 @@
 import type { Board } from '../db/boards.js';
 import { boardByToken } from '../db/boards.js';
-import { findByToken, listGoals, recentlyFinished } from '../db/goals.js';
+import { activeGoalsPage, findByToken, recentlyFinished } from '../db/goals.js';
 import { isWithdrawn } from '../db/links.js';
 import type { Q } from '../db/q.js';
 import { BOARD_ACTIVE_MAX, BOARD_FINISHED_MAX, type BoardContent } from '../embed/board-view.js';
@@ -33,7 +33,7 @@ export async function readBoard(q: Q, token: string): Promise<Link<LiveBoard>> {
   const board = await boardByToken(q, token);
   if (!board) return (await isWithdrawn(q, token, 'board')) ? { state: 'withdrawn' } : undefined;
   if (!board.shared) return { state: 'withdrawn' };
-  const active = await listGoals(q, { repoId: board.repoId, activeOnly: true }, BOARD_ACTIVE_MAX);
+  const active = await activeGoalsPage(q, board.repoId, BOARD_ACTIVE_MAX);
   const finished = await recentlyFinished(q, board.repoId, BOARD_FINISHED_MAX);
   return {
     state: 'live',
