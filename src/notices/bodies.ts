@@ -107,7 +107,9 @@ export function refusal(shown: string, error: string, usage: string): string {
 export function goalLine(goal: Goal, now: Date, publicUrl: string): string {
   const state = goalState(goal, now).replace('_', ' ');
   const shown = quote(goal.title, { max: LIST_TITLE_MAX, inTable: true });
-  return `| [${shown}](${embedUrl(goal, publicUrl)}) | ${code(goal.keyword)} | ${formatDeadline(goal.dueAt, goal.timezone)} | ${state} |`;
+  // A withdrawn link (`/deadline unshare`) is shown nowhere: the goal is listed without one.
+  const name = goal.shared ? `[${shown}](${embedUrl(goal, publicUrl)})` : shown;
+  return `| ${name} | ${code(goal.keyword)} | ${formatDeadline(goal.dueAt, goal.timezone)} | ${state} |`;
 }
 
 /** `goals` holds at most LIST_MAX of the `total` goals there are. */
@@ -154,17 +156,22 @@ export function completedNotice(goal: Goal, githubUrl: string): string {
   return `✅ ${title(goal)} (${code(goal.keyword)}) completed ${timing}${how}.`;
 }
 
+/** " Countdown: <url>" after a notice, unless the goal's link is withdrawn. */
+function countdown(goal: Goal, publicUrl: string): string {
+  return goal.shared ? ` Countdown: ${embedUrl(goal, publicUrl)}` : '';
+}
+
 export function reminderNotice(goal: Goal, now: Date, publicUrl: string): string {
   return (
     `⏰ ${mention(goal.createdBy)} ${title(goal)} is due ${relative(goal.dueAt, now)}: ${formatDeadline(goal.dueAt, goal.timezone)}. ` +
-    `Push a commit with ${code(goal.keyword)} or say \`/deadline done ${goal.keyword}\`. Countdown: ${embedUrl(goal, publicUrl)}`
+    `Push a commit with ${code(goal.keyword)} or say \`/deadline done ${goal.keyword}\`.${countdown(goal, publicUrl)}`
   );
 }
 
 export function overdueNotice(goal: Goal, publicUrl: string): string {
   return (
     `⌛ ${mention(goal.createdBy)} the deadline for ${title(goal)} (${code(goal.keyword)}) has passed. ` +
-    `It can still be completed; move it with \`/deadline move ${goal.keyword} <when>\`. Countdown: ${embedUrl(goal, publicUrl)}`
+    `It can still be completed; move it with \`/deadline move ${goal.keyword} <when>\`.${countdown(goal, publicUrl)}`
   );
 }
 
