@@ -52,6 +52,7 @@ try {
 
   const quiet = await webhooks(until(due.getTime() - 2_000));
   const stormStarted = Date.now();
+  const commitsBefore = await commits();
   const storm = webhooks(() => posted() >= total || Date.now() > due.getTime() + GIVE_UP_MS);
   const peakRss = replicas.map(() => 0);
   while (posted() < total && Date.now() < due.getTime() + GIVE_UP_MS) {
@@ -59,7 +60,8 @@ try {
     await new Promise((r) => setTimeout(r, 500));
   }
   const during = await storm;
-  report(quiet, during, peakRss, Date.now() - stormStarted);
+  const stormCommits = (await commits()) - commitsBefore;
+  report(quiet, during, peakRss, Date.now() - stormStarted, stormCommits);
 } finally {
   await killAll();
   await gh.close();
@@ -119,7 +121,13 @@ function pct(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function report(quiet: { ms: number[]; failed: number }, during: { ms: number[]; failed: number }, peakRss: number[], stormMs: number): void {
+/** Transactions committed in the storm's database so far (each statement outside a transaction is one): what the storm costs PostgreSQL. */
+async function commits(): Promise<number> {
+  const { rows } = await sql<{ n: string }>`select xact_commit::text as n from pg_stat_database where datname = current_database()`.execute(database.db);
+  return Number(rows[0]!.n);
+}
+
+function report(quiet: { ms: number[]; failed: number }, during: { ms: number[]; failed: number }, peakRss: number[], stormMs: number, stormCommits: number): void {
   // Exactly once: one comment per goal, carrying that goal's reminder marker.
   const perGoal = new Map<string, number>();
   const late: number[] = [];
@@ -153,6 +161,7 @@ function report(quiet: { ms: number[]; failed: number }, during: { ms: number[];
       `| webhook p50 / p99 before the storm (baseline) | ${pct(quiet.ms, 50).toFixed(0)} / ${pct(quiet.ms, 99).toFixed(0)} ms (${quiet.ms.length} answered, ${quiet.failed} failed) | | p99 storm / quiet ${(pct(during.ms, 99) / pct(quiet.ms, 99)).toFixed(1)} |`,
       `| replicas' peak RSS | ${peakRss.map((mb) => `${Math.round(mb)} MB`).join(', ')} | | |`,
       `| storm duration (due → last posted or gave up) | ${s(stormMs)} s | | |`,
+      `| PostgreSQL transactions during the storm | ${stormCommits.toLocaleString('en')} (${(stormCommits / Math.max(1, perGoal.size)).toFixed(1)} per reminder posted, webhooks included) | | |`,
     ].join('\n'),
   );
   if (missing || duplicates || maxLate > TARGET.allWithinMs) process.exitCode = 1;

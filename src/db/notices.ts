@@ -60,13 +60,3 @@ export async function settleNotice(q: Q, key: string, commentId: number | null):
 export async function releaseNotice(q: Q, key: string): Promise<void> {
   await q.updateTable('notices').set({ claimed_until: null }).where('key', '=', key).where('posted_at', 'is', null).execute();
 }
-
-/** The claim was given back before GitHub was asked (the write was deferred): as if never made. */
-export async function unclaimNotice(q: Q, key: string): Promise<void> {
-  await q
-    .updateTable('notices')
-    .set({ claimed_until: null, attempts: sql`greatest(attempts - 1, 0)` })
-    .where('key', '=', key)
-    .where('posted_at', 'is', null)
-    .execute();
-}

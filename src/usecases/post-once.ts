@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import { claimNotice, ensureNotice, releaseNotice, settleNotice, unclaimNotice, type Claim } from '../db/notices.js';
+import { claimNotice, ensureNotice, releaseNotice, settleNotice, type Claim } from '../db/notices.js';
 import { createComment, findOwnComment, type AppIdentity, type IssueRef } from '../github/comments.js';
 import { isPermanent } from '../github/errors.js';
 import type { Octokit } from '../github/octokit.js';
@@ -35,18 +35,16 @@ const WAIT_FOR_OTHER_MS = 5_000;
  *    marker and nonce — an earlier attempt may have posted and died before recording it;
  * 4. it posts, then records the comment.
  * No database connection is held while GitHub is asked (steps 3 and 4). `beforeComment`
- * (usecases/pacing.ts) may defer the posting: the claim is then given back untouched.
+ * (usecases/pacing.ts) comes first and may defer the posting: a job that has to wait for its
+ * installation's next slot goes back to the queue having written nothing (in a reminder
+ * storm most runs are such deferrals, so they are kept to one statement). The rare run that
+ * then finds the notice posted or busy has used a slot for nothing: 3 s of one installation.
  */
 export async function postOnce(db: Db, octokit: Octokit, n: Notice, app: AppIdentity, beforeComment?: BeforeComment): Promise<PostResult> {
+  await beforeComment?.();
   const created = await ensureNotice(db, n);
   const claim = await claimOrWait(db, n.key);
   if (claim.kind === 'posted') return 'already-posted';
-  try {
-    await beforeComment?.();
-  } catch (err) {
-    await unclaimNotice(db, n.key).catch(() => {}); // else the claim simply runs out
-    throw err;
-  }
   const tag = marker(n.key, claim.nonce);
   try {
     // Only an attempt that wrote the row and made the first claim knows nobody posted before it.
