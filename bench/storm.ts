@@ -28,6 +28,8 @@ const INSTALLATIONS = Number(process.env.STORM_INSTALLATIONS ?? 500);
 const PER_INSTALLATION = Number(process.env.STORM_PER_INSTALLATION ?? 20);
 const REPLICAS = Number(process.env.STORM_REPLICAS ?? 2);
 const GITHUB_LATENCY_MS = 100;
+/** A directory: each replica writes a V8 CPU profile there (`node --cpu-prof`). */
+const PROFILE = process.env.STORM_PROFILE;
 const WEBHOOK_EVERY_MS = 50;
 const TARGET = { allWithinMs: 120_000, webhookP99Ms: 200 };
 const GIVE_UP_MS = 240_000;
@@ -48,7 +50,7 @@ const repoId = (i: number) => 700_000 + i;
 
 try {
   await seed();
-  replicas.push(...(await Promise.all(Array.from({ length: REPLICAS }, () => startServer({ databaseUrl: database.url, githubHost: gh.host })))));
+  replicas.push(...(await Promise.all(Array.from({ length: REPLICAS }, () => startServer({ databaseUrl: database.url, githubHost: gh.host, nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [] })))));
 
   const quiet = await webhooks(until(due.getTime() - 2_000));
   const stormStarted = Date.now();
@@ -63,6 +65,8 @@ try {
   const stormCommits = (await commits()) - commitsBefore;
   report(quiet, during, peakRss, Date.now() - stormStarted, stormCommits);
 } finally {
+  // SIGTERM first: a replica writes its CPU profile (STORM_PROFILE) only when it exits by itself.
+  await Promise.all(replicas.map((r) => r.stop(20_000)));
   await killAll();
   await gh.close();
   await database.close();

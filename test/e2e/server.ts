@@ -51,6 +51,8 @@ export interface StartOptions {
   /** Preload test/e2e/module-watch.mjs, which reports every OpenTelemetry module loaded ("[e2e] module loaded: …" on stderr). */
   watchModules?: boolean;
   readyTimeoutMs?: number;
+  /** More node flags before the entry (with `via: 'node'`), e.g. `--cpu-prof` (benchmarks; NODE_OPTIONS refuses it). */
+  nodeArgs?: string[];
 }
 
 export interface Exit {
@@ -349,7 +351,7 @@ export async function spawnServer(o: StartOptions = {}): Promise<ServerProcess> 
       ? spawn('npm', ['start', '--ignore-scripts', '--silent'], options)
       : o.via === 'terminal'
         ? spawn('script', ['--quiet', '--return', '--command', `${process.execPath} ${o.entry ?? 'dist/src/main.js'}`, '/dev/null'], options)
-        : spawn(process.execPath, ['--enable-source-maps', o.entry ?? 'dist/src/main.js'], options);
+        : spawn(process.execPath, ['--enable-source-maps', ...(o.nodeArgs ?? []), o.entry ?? 'dist/src/main.js'], options);
   return new ServerProcess(child, port, cwd, env.METRICS_PORT ? Number(env.METRICS_PORT) : undefined);
 }
 
