@@ -1,22 +1,31 @@
+import { LRUCache } from 'lru-cache';
+
+export interface Lookup<T> {
+  (key: string): Promise<T>;
+  /** Entries held now (found and not found alike): never more than `maxEntries`. */
+  readonly size: number;
+}
+
 /**
  * A very short-lived cache in front of the embed's database lookup. A badge in a busy
  * README or a page open in many Notion tabs asks for the same token many times a second;
- * within `ttlMs` they share one query (concurrent requests share the one in flight).
- * Unknown tokens are cached too, so a scan of random tokens costs one query per token.
- * With ttlMs = 0 every request queries.
+ * within `ttlMs` they share one query (concurrent requests share the one in flight) and one
+ * value: the same object, which is what lets routes.ts reuse the bytes it drew from it.
+ * Unknown tokens are cached too, so a scan of random tokens costs one query per token, and
+ * the least recently used entry makes room once `maxEntries` are held, so such a scan never
+ * grows memory past that. A failed query is not remembered. With ttlMs = 0 every request queries.
+ *
+ * lru-cache rather than a Map of our own: it bounds the entries with LRU eviction (a hot token
+ * outlives a scan), expires them, and shares in-flight loads, all long tested by npm itself.
  */
-export function lookupCache<T>(load: (key: string) => Promise<T>, ttlMs: number, maxEntries = 10_000): (key: string) => Promise<T> {
-  if (ttlMs <= 0) return load;
-  const entries = new Map<string, { value: Promise<T>; until: number }>();
-  return (key) => {
-    const now = Date.now();
-    const hit = entries.get(key);
-    if (hit && hit.until > now) return hit.value;
-    if (entries.size >= maxEntries) entries.clear(); // crude, but bounded and never stale for long
-    const value = load(key);
-    entries.set(key, { value, until: now + ttlMs });
-    // A failed query is not remembered (unless a newer load has taken its place already).
-    value.catch(() => entries.get(key)?.value === value && entries.delete(key));
-    return value;
-  };
+export function lookupCache<T>(load: (key: string) => Promise<T>, ttlMs: number, maxEntries = 10_000): Lookup<T> {
+  if (ttlMs <= 0) return Object.assign((key: string) => load(key), { size: 0 });
+  // lru-cache holds no `undefined` (a fetch that yields it is not cached): a box carries a miss.
+  const cache = new LRUCache<string, { value: T }>({
+    max: maxEntries,
+    ttl: ttlMs,
+    fetchMethod: async (key) => ({ value: await load(key) }),
+  });
+  const get = async (key: string) => (await cache.fetch(key))!.value;
+  return Object.defineProperty(get, 'size', { get: () => cache.size }) as Lookup<T>;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/database.js';
 import { findByToken } from '../db/goals.js';
 import type { Metrics } from '../http/metrics.js';
@@ -12,6 +13,7 @@ import { pageCsp, pageScript } from './page-bundle.js';
 import { renderShields } from './shields.js';
 import { toView, type GoalView } from './view.js';
 import { lookupCache } from './lookup-cache.js';
+import type { Goal } from '../goals/types.js';
 
 type Variant = 'page' | 'json' | 'svg' | 'ics' | 'shields';
 
@@ -29,77 +31,163 @@ export interface EmbedDeps {
   githubUrl: string;
   metrics: Metrics;
   now?: () => Date;
-  /** How long a goal looked up by token may be reused (see lookup-cache.ts); 0 = always query. */
+  /**
+   * The freshness window (ms): how long a goal looked up by token may be reused (see
+   * lookup-cache.ts), and with it the answers drawn from it; 0 = always query, always draw.
+   */
   cacheMs?: number;
   /** How often the page re-reads its JSON, in seconds (default 30; tests make it short). */
   pollSeconds?: number;
+  /** Finds a goal by token (default: the database; tests: a stand-in). */
+  find?: (token: string) => Promise<Goal | undefined>;
 }
 
-/** `/` and `/embed/<token>[.json|.svg|.ics|/shields.json]`: read-only views of one goal. */
-export function embedRoutes(deps: EmbedDeps) {
-  const lookup = lookupCache((token) => findByToken(deps.db, token), deps.cacheMs ?? 0);
-  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+/**
+ * What the embed caches hold at most, so that no scan of tokens or query strings grows memory:
+ * goals looked up (found or not), and answers drawn (≤ 7 per token: page × 3 themes, .json,
+ * .svg, .ics, shields.json; unknown tokens draw none), counted and weighed in bytes.
+ */
+export const EMBED_CACHE_LIMITS = { lookups: 10_000, answers: 10_000, answerBytes: 16 * 2 ** 20 };
+
+/** One answer, drawn once and sent as is while its goal is the one the lookup holds. */
+interface Answer {
+  /** The lookup's object it was drawn from: a new object (a fresh query) means draw again. */
+  goal: Goal;
+  etag: string;
+  headers: Record<string, string>;
+  /** The same, without content-length, for a 304. */
+  notModified: Record<string, string>;
+  body: Buffer;
+  /** .json: where in `body` the 24 characters of `now` are, filled in with the clock at each answer. */
+  clockAt?: number;
+}
+
+export type EmbedHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) & {
+  /** What the caches hold now (tests check that it stays within EMBED_CACHE_LIMITS). */
+  cacheSize(): { lookups: number; answers: number; answerBytes: number };
+};
+
+/**
+ * `/` and `/embed/<token>[.json|.svg|.ics|/shields.json]`: read-only views of one goal.
+ *
+ * An unchanged goal costs a map lookup and a write: the goal looked up by token is reused for
+ * the freshness window (`cacheMs`; GitDone runs with 1 s), and each answer drawn from it
+ * (bytes, ETag and headers, per token, variant and theme; other query parameters change
+ * nothing, so they are not part of the key) is sent again as long as the lookup returns that
+ * same goal object. Once the window has passed, the next request queries again; a new object
+ * means the answer is drawn again, so a move, completion or cancellation, and a state stepping
+ * from on_track to due_soon to overdue, show within the window. Only `.json`'s `now`, the
+ * page's source of the server clock, is filled in fresh at every answer.
+ */
+export function embedRoutes(deps: EmbedDeps): EmbedHandler {
+  const windowMs = deps.cacheMs ?? 0;
+  const find = deps.find ?? ((token: string) => findByToken(deps.db, token));
+  const lookup = lookupCache(find, windowMs, EMBED_CACHE_LIMITS.lookups);
+  // lru-cache again (see lookup-cache.ts): bounded by count and by bytes, least recently used out first.
+  const answers =
+    windowMs > 0
+      ? new LRUCache<string, Answer>({ max: EMBED_CACHE_LIMITS.answers, maxSize: EMBED_CACHE_LIMITS.answerBytes, sizeCalculation: (a) => a.body.length + 512 })
+      : undefined;
+  const landing = prepared(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=300' }, renderLanding({ publicUrl: deps.publicUrl }));
+  const counted = counters(deps.metrics);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/') {
-      send(req, res, 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=300' }, renderLanding({ publicUrl: deps.publicUrl }));
+      send(req, res, landing.status, landing.headers, landing.body);
       return true;
     }
     if (!url.pathname.startsWith('/embed/')) return false;
     const m = ROUTE.exec(url.pathname);
-    const variant: Variant = m ? VARIANTS[m[2] ?? '']! : guessVariant(url.pathname);
+    const suffix = m?.[2] ?? '';
+    const variant: Variant = m ? VARIANTS[suffix]! : guessVariant(url.pathname);
     const goal = m ? await lookup(m[1]!) : undefined;
-    deps.metrics.embedRequests.inc({ variant, status: goal ? 'found' : 'not_found' });
+    counted(variant, goal ? 'found' : 'not_found').inc();
     if (!goal) {
-      notFound(req, res, variant);
+      const missing = variant === 'json' || variant === 'shields' ? NOT_FOUND_JSON : NOT_FOUND_HTML;
+      send(req, res, 404, missing.headers, missing.body);
       return true;
     }
-    const view = toView(goal, deps.now?.() ?? new Date(), deps.githubUrl);
-    const pageUrl = `${deps.publicUrl}/embed/${goal.token}`;
     const theme = variant === 'page' ? pageTheme(url) : undefined;
-    const draw = (v: GoalView) => render(v, variant, theme ?? 'auto', pageUrl, goal.token, deps.pollSeconds);
-    // Strong ETags, and every answer revalidated (no-cache), so a 304 is the common case:
-    // - Badges (.svg, shields.json) hold no clock, only words like "3d 4h left" that change at most
-    //   once a minute: their tag hashes the bytes, so GitHub's image proxy mostly gets a 304.
-    // - The page, JSON and calendar hold the server's `now`, so a hash of their bytes would never
-    //   match twice. Their validator is clock-free: what the goal *is* (version; state, whose
-    //   time-driven on_track → due_soon → overdue steps must show; repository name and tracking,
-    //   which change without a version bump; theme), plus the same variant drawn at a fixed
-    //   instant, which covers the rest (title, links, markup and script after a deploy, so a 304's
-    //   CSP always fits the cached script). A cached page thus holds a stale `now`: its script
-    //   re-reads the clock itself, fetching `.json` with cache: 'no-store' right after load.
-    let fresh: Rendered | undefined;
-    let etag: string;
-    let type: string;
-    if (variant === 'svg' || variant === 'shields') {
-      fresh = draw(view);
-      ({ type } = fresh);
-      etag = strongTag(fresh.body);
-    } else {
-      const still = draw({ ...view, now: FIXED_NOW });
-      ({ type } = still);
-      etag = strongTag(
-        JSON.stringify([goal.version, variant, view.state, theme ?? null, view.repo, view.tracked, view.status]) + '\n' + still.body,
-      );
+    const key = theme ? `${goal.token}?${theme}` : `${goal.token}${suffix}`;
+    let answer = answers?.get(key);
+    if (answer?.goal !== goal) {
+      answer = draw(goal, variant, theme, deps);
+      answers?.set(key, answer);
     }
-    const headers: Record<string, string> = {
-      ...PRIVATE,
-      'content-type': type,
-      etag,
-      // Revalidate every time (GitHub's image proxy included): a 304 is cheap, a stale countdown is wrong.
-      'cache-control': 'no-cache',
-    };
-    if (variant === 'page') headers['content-security-policy'] = pageCsp(); // frame-ancestors *, and no X-Frame-Options
-    if (variant === 'svg') headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'";
-    if (variant === 'json' || variant === 'shields') headers['access-control-allow-origin'] = '*';
-    if (variant === 'ics') headers['content-disposition'] = `inline; filename="deadline-${goal.keyword.replace(/[^A-Za-z0-9_.-]/g, '_')}.ics"`;
-    if (matches(req.headers['if-none-match'], etag)) {
-      res.writeHead(304, headers);
+    if (matches(req.headers['if-none-match'], answer.etag)) {
+      res.writeHead(304, answer.notModified);
       res.end();
       return true;
     }
-    send(req, res, 200, headers, (fresh ?? draw(view)).body);
+    send(req, res, 200, answer.headers, answer.clockAt === undefined ? answer.body : withClock(answer, deps.now?.() ?? new Date()));
     return true;
+  };
+  return Object.assign(handle, {
+    cacheSize: () => ({ lookups: lookup.size, answers: answers?.size ?? 0, answerBytes: answers?.calculatedSize ?? 0 }),
+  });
+}
+
+/** The answer for one goal, variant and theme, drawn now: body, ETag, headers. */
+function draw(goal: Goal, variant: Variant, theme: PageTheme | undefined, deps: EmbedDeps): Answer {
+  const view = toView(goal, deps.now?.() ?? new Date(), deps.githubUrl);
+  const pageUrl = `${deps.publicUrl}/embed/${goal.token}`;
+  const render = (v: GoalView) => renderVariant(v, variant, theme ?? 'auto', pageUrl, goal.token, deps.pollSeconds);
+  const fresh = render(view);
+  // Strong ETags, and every answer revalidated (no-cache), so a 304 is the common case:
+  // - Badges (.svg, shields.json) hold no clock, only words like "3d 4h left" that change at most
+  //   once a minute: their tag hashes the bytes, so GitHub's image proxy mostly gets a 304.
+  // - The page, JSON and calendar hold the server's `now`, so a hash of their bytes would never
+  //   match twice. Their validator is clock-free: what the goal *is* (version; state, whose
+  //   time-driven on_track → due_soon → overdue steps must show; repository name and tracking,
+  //   which change without a version bump; theme), plus the same variant drawn at a fixed
+  //   instant, which covers the rest (title, links, markup and script after a deploy, so a 304's
+  //   CSP always fits the cached script). A cached page thus holds a stale `now`: its script
+  //   re-reads the clock itself, fetching `.json` with cache: 'no-store' right after load.
+  const etag =
+    variant === 'svg' || variant === 'shields'
+      ? strongTag(fresh.body)
+      : strongTag(JSON.stringify([goal.version, variant, view.state, theme ?? null, view.repo, view.tracked, view.status]) + '\n' + render({ ...view, now: FIXED_NOW }).body);
+  const headers: Record<string, string> = {
+    ...PRIVATE,
+    'content-type': fresh.type,
+    etag,
+    // Revalidate every time (GitHub's image proxy included): a 304 is cheap, a stale countdown is wrong.
+    'cache-control': 'no-cache',
+  };
+  if (variant === 'page') headers['content-security-policy'] = pageCsp(); // frame-ancestors *, and no X-Frame-Options
+  if (variant === 'svg') headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'";
+  if (variant === 'json' || variant === 'shields') headers['access-control-allow-origin'] = '*';
+  if (variant === 'ics') headers['content-disposition'] = `inline; filename="deadline-${goal.keyword.replace(/[^A-Za-z0-9_.-]/g, '_')}.ics"`;
+  const body = Buffer.from(fresh.body, 'utf8');
+  return { goal, etag, notModified: headers, headers: { ...headers, 'content-length': String(body.length) }, body, clockAt: variant === 'json' ? clockOffset(body, view.now) : undefined };
+}
+
+/** Where `.json`'s `"now":"…"` value starts (the last key but `tracked`), if it can be rewritten in place. */
+function clockOffset(body: Buffer, now: string): number | undefined {
+  const at = body.lastIndexOf('"now":"') + '"now":"'.length;
+  return now.length === 24 && at > 7 && body.toString('latin1', at, at + 24) === now ? at : undefined;
+}
+
+/** A copy of the answer with the clock read now: the bytes sent earlier may still be queued on a socket. */
+function withClock(answer: Answer, now: Date): Buffer {
+  const iso = now.toISOString();
+  if (iso.length !== 24) return answer.body;
+  const out = Buffer.allocUnsafe(answer.body.length);
+  answer.body.copy(out);
+  out.write(iso, answer.clockAt!, 'latin1');
+  return out;
+}
+
+/** One labelled child per variant and status, looked up once rather than per request. */
+function counters(metrics: Metrics) {
+  const children = new Map<string, ReturnType<Metrics['embedRequests']['labels']>>();
+  return (variant: Variant, status: 'found' | 'not_found') => {
+    const key = `${variant}:${status}`;
+    let child = children.get(key);
+    if (!child) children.set(key, (child = metrics.embedRequests.labels({ variant, status })));
+    return child;
   };
 }
 
@@ -121,7 +209,7 @@ function pageTheme(url: URL): PageTheme {
   return t === 'light' || t === 'dark' ? t : 'auto';
 }
 
-function render(view: GoalView, variant: Variant, theme: PageTheme, pageUrl: string, token: string, pollSeconds?: number): Rendered {
+function renderVariant(view: GoalView, variant: Variant, theme: PageTheme, pageUrl: string, token: string, pollSeconds?: number): Rendered {
   switch (variant) {
     case 'page':
       return { body: renderPage(view, { theme, embedUrl: pageUrl, pollSeconds, script: pageScript() }), type: 'text/html; charset=utf-8' };
@@ -150,17 +238,31 @@ function guessVariant(path: string): Variant {
   return 'page';
 }
 
-function notFound(req: IncomingMessage, res: ServerResponse, variant: Variant): void {
-  const headers = { ...PRIVATE, 'cache-control': 'no-store' };
-  if (variant === 'json' || variant === 'shields') {
-    send(req, res, 404, { ...headers, 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' }, JSON.stringify({ error: 'not_found', message: 'No goal has this embed token.' }));
-  } else {
-    send(req, res, 404, { ...headers, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *" }, renderNotFoundPage());
-  }
+interface Prepared {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
 }
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
-  const bytes = Buffer.from(body, 'utf8');
-  res.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
-  res.end(req.method === 'HEAD' ? undefined : bytes);
+/** A fixed answer, its bytes and content-length worked out once. */
+function prepared(status: number, headers: Record<string, string>, text: string): Prepared {
+  const body = Buffer.from(text, 'utf8');
+  return { status, headers: { ...headers, 'content-length': String(body.length) }, body };
+}
+
+const NOT_FOUND_JSON = prepared(
+  404,
+  { ...PRIVATE, 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' },
+  JSON.stringify({ error: 'not_found', message: 'No goal has this embed token.' }),
+);
+const NOT_FOUND_HTML = prepared(
+  404,
+  { ...PRIVATE, 'cache-control': 'no-store', 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *" },
+  renderNotFoundPage(),
+);
+
+/** `headers` carry content-length already; HEAD gets them without the body. */
+function send(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer): void {
+  res.writeHead(status, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
 }

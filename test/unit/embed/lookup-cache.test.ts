@@ -46,4 +46,15 @@ describe('lookupCache', () => {
     await get('a');
     expect(n).toBe(4);
   });
+
+  test('a key in use outlives a scan of other keys, and the size never passes the bound', async () => {
+    const loads: string[] = [];
+    const get = lookupCache(async (k: string) => (loads.push(k), k), 60_000, 100);
+    for (let i = 0; i < 10_000; i++) {
+      await get('hot');
+      await get(`scan-${i}`);
+      expect(get.size).toBeLessThanOrEqual(100);
+    }
+    expect(loads.filter((k) => k === 'hot')).toHaveLength(1);
+  });
 });
