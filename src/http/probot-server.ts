@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Probot, Server } from 'probot';
-import type { Logger } from 'pino';
+import type { ChildLoggerOptions, Logger } from 'pino';
 import type { Config, GitHubApp } from '../config/env.js';
 import { GitDoneOctokit } from '../github/octokit.js';
 import { setupModeHealthRoutes } from './health.js';
@@ -22,9 +22,75 @@ export function createProbotServer(config: Config, log: Logger, app: GitHubApp |
     port: config.port,
     webhookPath: config.probot.webhookPath,
     webhookProxy: config.probot.webhookProxyUrl,
-    log,
+    log: withAccessLevels(log),
     Probot: Probot.defaults({ ...credentials, baseUrl: config.probot.baseUrl, redisConfig: config.probot.redisUrl, log, Octokit: GitDoneOctokit }),
   });
+}
+
+/**
+ * The logger to hand Probot's server, so that its access log (pino-http, one line per request)
+ * does not cost more than the request: a 5xx (or a failed response) is logged at error, every
+ * other answer at debug (LOG_LEVEL=debug shows them all). Webhook refusals and failures have
+ * lines of their own at warn and error (webhooks/intake.ts), so nothing is lost at info.
+ *
+ * Left as Probot builds it, the access log wrote each request at info, and built a child logger
+ * per request whose bindings (the request, through the serialisers and log-redact.ts) pino
+ * serialises at once, written or not: about 10 µs a request, as much as the raw server spends
+ * on a whole answer (bench/RESULTS.md). Probot 14.3's Server takes `loggingOptions` in its
+ * types but never hands them to pino-http, so the logger is the one way in: its child
+ * `{ name: 'http' }` is pino-http's, and here it builds each request's logger only when a line
+ * is written. Redaction is unchanged (the same serialisers, the same pino child).
+ * test/unit/http/access-log.test.ts runs it through Probot's real server.
+ */
+export function withAccessLevels(log: Logger): Logger {
+  const server = Object.create(log) as Logger;
+  server.child = ((bindings: Bindings, options?: ChildLoggerOptions) =>
+    bindings.name === 'http' && Object.keys(bindings).length === 1 ? accessLog(log.child(bindings, options)) : log.child(bindings, options)) as unknown as Logger['child'];
+  return server;
+}
+
+type Bindings = Record<string, unknown>;
+const ACCESS_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+/**
+ * What pino-http needs of its logger: `child({}, options)` once (its serialisers), `levels`, and
+ * per request `child({ req })`, whose `info(…)` it calls with `{ res, responseTime[, err] }`
+ * when the response is done. Anything else reaches a real pino child.
+ */
+function accessLog(base: Logger): Logger {
+  const facade = {
+    levels: base.levels,
+    child: (bindings: Bindings, options?: ChildLoggerOptions) => (options ? accessLog(base.child(bindings, options)) : requestLog(base, bindings)),
+  };
+  return Object.assign(Object.create(base) as Logger, facade);
+}
+
+function requestLog(base: Logger, bindings: Bindings): Logger {
+  let real: Logger | undefined;
+  const logger = () => (real ??= base.child(bindings));
+  const methods = Object.fromEntries(
+    ACCESS_LEVELS.map((level) => [
+      level,
+      (obj: unknown, ...rest: unknown[]) => {
+        if (level === 'info' && isAccessLine(obj)) {
+          const failed = obj.err !== undefined || ((obj.res as { statusCode?: number } | undefined)?.statusCode ?? 0) >= 500;
+          const to = failed ? 'error' : 'debug';
+          if (base.isLevelEnabled(to)) logger()[to](obj, ...(rest as [string]));
+          return;
+        }
+        (logger()[level] as (...args: unknown[]) => void)(obj, ...rest);
+      },
+    ]),
+  );
+  return Object.assign(Object.create(base) as Logger, methods, {
+    levels: base.levels,
+    child: (b: Bindings, o?: ChildLoggerOptions) => logger().child(b, o),
+  });
+}
+
+/** pino-http's line at the end of a response (`{ res, responseTime }`, and `err` for a failure). */
+function isAccessLine(obj: unknown): obj is { res?: unknown; err?: unknown; responseTime: number } {
+  return typeof obj === 'object' && obj !== null && 'responseTime' in obj && 'res' in obj;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
