@@ -2,6 +2,8 @@ import { LRUCache } from 'lru-cache';
 
 export interface Lookup<T> {
   (key: string): Promise<T>;
+  /** What is held for `key` and still fresh, without waiting (undefined: call the lookup). */
+  held(key: string): { value: T } | undefined;
   /** Entries held now (found and not found alike): never more than `maxEntries`. */
   readonly size: number;
 }
@@ -19,7 +21,7 @@ export interface Lookup<T> {
  * outlives a scan), expires them, and shares in-flight loads, all long tested by npm itself.
  */
 export function lookupCache<T>(load: (key: string) => Promise<T>, ttlMs: number, maxEntries = 10_000): Lookup<T> {
-  if (ttlMs <= 0) return Object.assign((key: string) => load(key), { size: 0 });
+  if (ttlMs <= 0) return Object.assign((key: string) => load(key), { size: 0, held: () => undefined });
   // lru-cache holds no `undefined` (a fetch that yields it is not cached): a box carries a miss.
   const cache = new LRUCache<string, { value: T }>({
     max: maxEntries,
@@ -27,5 +29,5 @@ export function lookupCache<T>(load: (key: string) => Promise<T>, ttlMs: number,
     fetchMethod: async (key) => ({ value: await load(key) }),
   });
   const get = async (key: string) => (await cache.fetch(key))!.value;
-  return Object.defineProperty(get, 'size', { get: () => cache.size }) as Lookup<T>;
+  return Object.defineProperty(Object.assign(get, { held: (key: string) => cache.get(key) }), 'size', { get: () => cache.size }) as Lookup<T>;
 }

@@ -60,6 +60,8 @@ interface Answer {
   body: Buffer;
   /** .json: where in `body` the 24 characters of `now` are, filled in with the clock at each answer. */
   clockAt?: number;
+  /** .json: the last copy with the clock filled in (requests in the same millisecond share it). */
+  clocked?: { iso: string; body: Buffer };
 }
 
 export type EmbedHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) & {
@@ -93,23 +95,24 @@ export function embedRoutes(deps: EmbedDeps): EmbedHandler {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/') {
+    const { pathname, search } = splitTarget(req.url ?? '/');
+    if (pathname === '/') {
       send(req, res, landing.status, landing.headers, landing.body);
       return true;
     }
-    if (!url.pathname.startsWith('/embed/')) return false;
-    const m = ROUTE.exec(url.pathname);
+    if (!pathname.startsWith('/embed/')) return false;
+    const m = ROUTE.exec(pathname);
     const suffix = m?.[2] ?? '';
-    const variant: Variant = m ? VARIANTS[suffix]! : guessVariant(url.pathname);
-    const goal = m ? await lookup(m[1]!) : undefined;
+    const variant: Variant = m ? VARIANTS[suffix]! : guessVariant(pathname);
+    // A fresh goal is at hand without waiting; otherwise query (or join the query in flight).
+    const goal = m ? (lookup.held(m[1]!) ?? { value: await lookup(m[1]!) }).value : undefined;
     counted(variant, goal ? 'found' : 'not_found').inc();
     if (!goal) {
       const missing = variant === 'json' || variant === 'shields' ? NOT_FOUND_JSON : NOT_FOUND_HTML;
       send(req, res, 404, missing.headers, missing.body);
       return true;
     }
-    const theme = variant === 'page' ? pageTheme(url) : undefined;
+    const theme = variant === 'page' ? pageTheme(search) : undefined;
     const key = theme ? `${goal.token}?${theme}` : `${goal.token}${suffix}`;
     let answer = answers?.get(key);
     if (answer?.goal !== goal) {
@@ -170,14 +173,19 @@ function clockOffset(body: Buffer, now: string): number | undefined {
   return now.length === 24 && at > 7 && body.toString('latin1', at, at + 24) === now ? at : undefined;
 }
 
-/** A copy of the answer with the clock read now: the bytes sent earlier may still be queued on a socket. */
+/**
+ * The answer with the clock read now, in a copy of its own (never written into bytes that may
+ * still be queued on a socket), shared by the requests of the same millisecond.
+ */
 function withClock(answer: Answer, now: Date): Buffer {
   const iso = now.toISOString();
+  if (answer.clocked?.iso === iso) return answer.clocked.body;
   if (iso.length !== 24) return answer.body;
-  const out = Buffer.allocUnsafe(answer.body.length);
-  answer.body.copy(out);
-  out.write(iso, answer.clockAt!, 'latin1');
-  return out;
+  const body = Buffer.allocUnsafe(answer.body.length);
+  answer.body.copy(body);
+  body.write(iso, answer.clockAt!, 'latin1');
+  answer.clocked = { iso, body };
+  return body;
 }
 
 /** One labelled child per variant and status, looked up once rather than per request. */
@@ -203,9 +211,23 @@ function strongTag(text: string): string {
   return `"${createHash('sha1').update(text).digest('base64url')}"`;
 }
 
+/**
+ * The path and query of a request target. An embed path as links write it needs no URL parser:
+ * ROUTE admits nothing a parser would change (no dot segments, backslashes or escapes), so it is
+ * split as is; anything else goes through WHATWG URL, which resolves `..` and the rest.
+ */
+function splitTarget(target: string): { pathname: string; search: string } {
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  if (ROUTE.test(path) && !target.includes('#')) return { pathname: path, search: q < 0 ? '' : target.slice(q) };
+  const url = new URL(target, 'http://x');
+  return { pathname: url.pathname, search: url.search };
+}
+
 /** `?theme=light|dark`; anything else (absent, `auto`, a typo) is `auto`, with the same ETag. */
-function pageTheme(url: URL): PageTheme {
-  const t = url.searchParams.get('theme');
+function pageTheme(search: string): PageTheme {
+  if (!search) return 'auto';
+  const t = new URLSearchParams(search).get('theme');
   return t === 'light' || t === 'dark' ? t : 'auto';
 }
 

@@ -50,7 +50,6 @@ export function withAccessLevels(log: Logger): Logger {
 }
 
 type Bindings = Record<string, unknown>;
-const ACCESS_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 /**
  * What pino-http needs of its logger: `child({}, options)` once (its serialisers), `levels`, and
@@ -60,32 +59,49 @@ const ACCESS_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as co
 function accessLog(base: Logger): Logger {
   const facade = {
     levels: base.levels,
-    child: (bindings: Bindings, options?: ChildLoggerOptions) => (options ? accessLog(base.child(bindings, options)) : requestLog(base, bindings)),
+    child: (bindings: Bindings, options?: ChildLoggerOptions) => (options ? accessLog(base.child(bindings, options)) : new RequestLog(base, bindings)),
   };
   return Object.assign(Object.create(base) as Logger, facade);
 }
 
-function requestLog(base: Logger, bindings: Bindings): Logger {
-  let real: Logger | undefined;
-  const logger = () => (real ??= base.child(bindings));
-  const methods = Object.fromEntries(
-    ACCESS_LEVELS.map((level) => [
-      level,
-      (obj: unknown, ...rest: unknown[]) => {
-        if (level === 'info' && isAccessLine(obj)) {
-          const failed = obj.err !== undefined || ((obj.res as { statusCode?: number } | undefined)?.statusCode ?? 0) >= 500;
-          const to = failed ? 'error' : 'debug';
-          if (base.isLevelEnabled(to)) logger()[to](obj, ...(rest as [string]));
-          return;
-        }
-        (logger()[level] as (...args: unknown[]) => void)(obj, ...rest);
-      },
-    ]),
-  );
-  return Object.assign(Object.create(base) as Logger, methods, {
-    levels: base.levels,
-    child: (b: Bindings, o?: ChildLoggerOptions) => logger().child(b, o),
-  });
+/** One request's logger: two fields until a line is written (a class, so nothing is built per request). */
+class RequestLog {
+  #real: Logger | undefined;
+  constructor(
+    private readonly base: Logger,
+    private readonly bindings: Bindings,
+  ) {}
+
+  get levels() {
+    return this.base.levels;
+  }
+  private get real(): Logger {
+    return (this.#real ??= this.base.child(this.bindings));
+  }
+  info(obj: unknown, ...rest: unknown[]): void {
+    if (!isAccessLine(obj)) return void this.real.info(obj, ...(rest as [string]));
+    const failed = obj.err !== undefined || ((obj.res as { statusCode?: number } | undefined)?.statusCode ?? 0) >= 500;
+    const level = failed ? 'error' : 'debug';
+    if (this.base.isLevelEnabled(level)) this.real[level](obj, ...(rest as [string]));
+  }
+  trace(obj: unknown, ...rest: unknown[]): void {
+    this.real.trace(obj, ...(rest as [string]));
+  }
+  debug(obj: unknown, ...rest: unknown[]): void {
+    this.real.debug(obj, ...(rest as [string]));
+  }
+  warn(obj: unknown, ...rest: unknown[]): void {
+    this.real.warn(obj, ...(rest as [string]));
+  }
+  error(obj: unknown, ...rest: unknown[]): void {
+    this.real.error(obj, ...(rest as [string]));
+  }
+  fatal(obj: unknown, ...rest: unknown[]): void {
+    this.real.fatal(obj, ...(rest as [string]));
+  }
+  child(bindings: Bindings, options?: ChildLoggerOptions): Logger {
+    return this.real.child(bindings, options);
+  }
 }
 
 /** pino-http's line at the end of a response (`{ res, responseTime }`, and `err` for a failure). */
