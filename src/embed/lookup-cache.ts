@@ -27,6 +27,9 @@ export function lookupCache<T>(load: (key: string) => Promise<T>, ttlMs: number,
     max: maxEntries,
     ttl: ttlMs,
     fetchMethod: async (key) => ({ value: await load(key) }),
+    // A query in flight when a scan pushes its entry out still answers the requests waiting on
+    // it (lru-cache would otherwise reject them as aborted: a 500 for a real viewer).
+    ignoreFetchAbort: true,
   });
   const get = async (key: string) => (await cache.fetch(key))!.value;
   return Object.defineProperty(Object.assign(get, { held: (key: string) => cache.get(key) }), 'size', { get: () => cache.size }) as Lookup<T>;

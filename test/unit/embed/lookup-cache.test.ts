@@ -57,4 +57,15 @@ describe('lookupCache', () => {
     }
     expect(loads.filter((k) => k === 'hot')).toHaveLength(1);
   });
+
+  test('a lookup still in flight when a scan pushes it out answers its callers all the same', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const get = lookupCache(async (k: string) => (k === 'slow' ? (await gate, 'slow value') : k), 60_000, 2);
+    const slow = get('slow');
+    for (let i = 0; i < 10; i++) await get(`scan-${i}`);
+    release();
+    await expect(slow).resolves.toBe('slow value');
+    expect(get.size).toBeLessThanOrEqual(2);
+  });
 });
