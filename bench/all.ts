@@ -9,6 +9,7 @@ const BENCHES: Array<[file: string, timeoutMs: number]> = [
   ['bench/http.ts', 5 * 60_000],
   ['bench/match.ts', 2 * 60_000],
   ['bench/abuse.ts', 5 * 60_000],
+  ['bench/board.ts', 4 * 60_000],
 ];
 
 let failed = 0;

@@ -54,7 +54,7 @@ async function start(level: string) {
       if (req.url === '/unavailable') return (res.writeHead(503).end(), true);
       return false;
     });
-    addHandler(embedRoutes({ db: undefined as never, metrics: createMetrics(), publicUrl: 'https://gitdone.test', githubUrl: 'https://github.com', cacheMs: 1000, find: async (t) => (t === TOKEN ? known : undefined) }));
+    addHandler(embedRoutes({ db: undefined as never, metrics: createMetrics(), publicUrl: 'https://gitdone.test', githubUrl: 'https://github.com', cacheMs: 1000, findGoal: async (t) => (t === TOKEN ? { state: 'live', value: known } : undefined) }));
   });
   running = server;
   await server.start();
