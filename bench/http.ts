@@ -4,10 +4,13 @@
  * a ratio to a baseline measured in the same run, because these machines are shared.
  *   webhooks: GitDone recording an issue_comment command vs bare Probot with a no-op handler
  *   embeds:   GitDone's page/.svg/.json vs a raw node:http server sending the same bytes
+ * Settings: BENCH_SECONDS (8 per target), BENCH_CONNECTIONS (64), BENCH_ONLY=webhooks|embeds,
+ * BENCH_PROFILE=<dir> (GitDone's targets write a V8 CPU profile there: node --cpu-prof).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -22,22 +25,47 @@ import { upsertRepository } from '../src/db/repositories.js';
 import { issueComment, REPO, INSTALLATION } from '../test/fixtures/payloads.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
-let nextPort = 41000 + Math.floor(Math.random() * 1000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const ONLY = process.env.BENCH_ONLY;
+const PROFILE = process.env.BENCH_PROFILE;
 
-interface Result { name: string; rps: number; p50: number; p99: number; errors: number; rssMb: number }
+/** A port nobody listens on now (the machine is shared: other benchmarks pick ports too). */
+async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
+interface Result { name: string; rps: number; p50: number; p99: number; errors: number; rssMb: number; cpuUs: number }
 
 async function startTarget(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; port: number }> {
-  const port = nextPort++;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', args[0]!, String(port), ...args.slice(1)], {
+  const port = await freePort();
+  const profile = PROFILE && args[0] === 'gitdone' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/server.ts', args[0]!, String(port), ...args.slice(1)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Read until the target says it is ready, then keep draining: GitDone logs on stdout.
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  for (let i = 0; i < 300 && !out.includes('ready'); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!out.includes('ready')) throw new Error(`target ${args[0]} did not start`);
+  let ready = false;
+  child.stdout!.on('data', (d: Buffer) => {
+    if (ready) return;
+    out += d;
+    ready = /^ready$/m.test(out);
+  });
+  for (let i = 0; i < 300 && !ready; i++) await new Promise((r) => setTimeout(r, 100));
+  if (!ready) throw new Error(`target ${args[0]} did not start:\n${out}`);
   return { child, port };
+}
+
+/** CPU time (user + system) the process has used, in µs: /proc/<pid>/stat, in clock ticks of 10 ms. */
+function cpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000; // utime, stime (fields 14 and 15 of proc(5))
 }
 
 function rssMb(pid: number): number {
@@ -47,8 +75,11 @@ function rssMb(pid: number): number {
 
 async function load(name: string, target: { child: ChildProcess; port: number }, urlPath: string, opts: Partial<autocannon.Options> = {}): Promise<Result> {
   // The path goes in the URL: autocannon ignores a separate `path` when `requests` is given.
+  const cpuBefore = cpuUs(target.child.pid!);
   const r = await autocannon({ url: `http://127.0.0.1:${target.port}${urlPath}`, connections: CONNECTIONS, duration: SECONDS, ...opts });
-  const result = { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, rssMb: rssMb(target.child.pid!) };
+  // CPU per answer: what the target spent, whatever else the machine was doing (it is shared).
+  const cpu = (cpuUs(target.child.pid!) - cpuBefore) / Math.max(r.requests.total, 1);
+  const result = { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, rssMb: rssMb(target.child.pid!), cpuUs: cpu };
   target.child.kill('SIGTERM');
   await once(target.child, 'exit');
   return result;
@@ -89,14 +120,17 @@ async function main() {
 
   const results: Array<[Result, Result]> = [];
   const hook = '/api/github/webhooks';
-  results.push([
-    await load('probot-bare webhook', await startTarget(['probot-bare']), hook, webhook),
-    await load('gitdone webhook', await startTarget(['gitdone'], { DATABASE_URL: url }), hook, webhook),
-  ]);
+  if (ONLY !== 'embeds') {
+    results.push([
+      await load('probot-bare webhook', await startTarget(['probot-bare']), hook, webhook),
+      await load('gitdone webhook', await startTarget(['gitdone'], { DATABASE_URL: url }), hook, webhook),
+    ]);
+  }
   const recorded = Number((await database.db.selectFrom('deliveries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
   const scratch = mkdtempSync(path.join(tmpdir(), 'gitdone-bench-bytes-'));
-  for (const [variant, type] of [['', 'text/html; charset=utf-8'], ['.svg', 'image/svg+xml; charset=utf-8'], ['.json', 'application/json; charset=utf-8']] as const) {
+  const embeds = ONLY === 'webhooks' ? [] : ([['', 'text/html; charset=utf-8'], ['.svg', 'image/svg+xml; charset=utf-8'], ['.json', 'application/json; charset=utf-8']] as const);
+  for (const [variant, type] of embeds) {
     const gitdone = await startTarget(['gitdone'], { DATABASE_URL: url });
     const bytes = Buffer.from(await (await fetch(`http://127.0.0.1:${gitdone.port}/embed/${goal.token}${variant}`)).arrayBuffer());
     const file = path.join(scratch, `body${variant || '.html'}`);
@@ -112,9 +146,14 @@ async function main() {
     `### ${new Date().toISOString().slice(0, 10)} — ${cpus().length}× ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PostgreSQL'}`,
     `${SECONDS} s per target, ${CONNECTIONS} connections, autocannon on 127.0.0.1; ${recorded} webhook deliveries recorded.`,
     '',
-    '| baseline | req/s | p99 ms | RSS MB | GitDone | req/s | p99 ms | RSS MB | throughput ratio | p99 ratio |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...results.map(([b, g]) => `| ${b.name} | ${Math.round(b.rps)} | ${b.p99} | ${b.rssMb} | ${g.name} | ${Math.round(g.rps)} | ${g.p99} | ${g.rssMb} | ${(g.rps / b.rps).toFixed(2)} | ${(g.p99 / Math.max(b.p99, 1)).toFixed(1)} |`),
+    '| baseline | req/s | p99 ms | CPU µs/req | RSS MB | GitDone | req/s | p99 ms | CPU µs/req | RSS MB | throughput ratio | p99 ratio | CPU ratio | issue #11 target | met |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map(([b, g]) => {
+      const target = g.name.includes('webhook') ? { ratio: 0.3, p99: 100 } : { ratio: 0.6, p99: 10 };
+      const ratio = g.rps / b.rps;
+      const met = ratio >= target.ratio && g.p99 < target.p99 ? 'yes' : 'no';
+      return `| ${b.name} | ${Math.round(b.rps)} | ${b.p99} | ${Math.round(b.cpuUs)} | ${b.rssMb} | ${g.name} | ${Math.round(g.rps)} | ${g.p99} | ${Math.round(g.cpuUs)} | ${g.rssMb} | ${ratio.toFixed(2)} | ${(g.p99 / Math.max(b.p99, 1)).toFixed(1)} | ${(b.cpuUs / g.cpuUs).toFixed(2)} | ≥ ${target.ratio}, p99 < ${target.p99} ms | ${met} |`;
+    }),
     `\nErrors or non-2xx: ${results.flat().map((r) => `${r.name}: ${r.errors}`).join(', ')}`,
   ];
   console.log(lines.join('\n'));

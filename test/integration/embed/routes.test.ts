@@ -10,7 +10,7 @@ import ICAL from 'ical.js';
 import { sql } from 'kysely';
 import { openDatabase } from '../../../src/db/database.js';
 import { embedRoutes } from '../../../src/embed/routes.js';
-import { insertGoal, setCancelled as cancelGoal, setCompleted as completeGoal } from '../../../src/db/goals.js';
+import { insertGoal, setCancelled as cancelGoal, setCompleted as completeGoal, setDueAt } from '../../../src/db/goals.js';
 import { upsertRepository } from '../../../src/db/repositories.js';
 import type { Goal } from '../../../src/goals/types.js';
 import { healthRoutes } from '../../../src/http/health.js';
@@ -545,5 +545,51 @@ describe('gitdone_embed_requests_total', () => {
     expect(text).toMatch(/gitdone_embed_requests_total\{variant="svg",status="found"\} [1-9]/);
     expect(text).toMatch(/gitdone_embed_requests_total\{variant="json",status="not_found"\} [1-9]/);
     expect((await get('/metrics')).status).toBe(404); // not on the public port
+  });
+});
+
+describe('answers cached for the freshness window (GitDone runs with 1 s)', () => {
+  const WINDOW_MS = 1000;
+
+  test('a move, a completion and a cancellation show in every form within the window', async () => {
+    const cached = await serve([embedRoutes({ db: t.db, metrics, publicUrl: PUBLIC_URL, githubUrl: 'https://github.com', now: () => clock, cacheMs: WINDOW_MS })]);
+    try {
+      const moved = await newGoal({ keyword: 'moved' });
+      const completed = await newGoal({ keyword: 'completed' });
+      const cancelled = await newGoal({ keyword: 'cancelled' });
+      const forms = (token: string) => ['', '.json', '.svg', '/shields.json', '.ics', '?theme=dark'].map((s) => `/embed/${token}${s}`);
+      const all = [moved, completed, cancelled].flatMap((g) => forms(g.token));
+      const bodies = async () => Promise.all(all.map(async (p) => (await cached.request(p)).body));
+      const warm = await bodies();
+      expect(await bodies()).toEqual(warm); // the same goal, the same clock: the same bytes (.json's `now` included)
+
+      const newDue = new Date('2030-03-01T12:00:00.000Z');
+      await setDueAt(t.db, moved.id, newDue);
+      await completeGoal(t.db, completed.id, { via: 'command', at: clock });
+      await cancelGoal(t.db, cancelled.id);
+      const changedAt = Date.now();
+      await new Promise((r) => setTimeout(r, WINDOW_MS + 50));
+      expect(Date.now() - changedAt).toBeLessThan(WINDOW_MS + 500); // still "within the window", on a busy machine
+
+      const states = async (g: Goal) => {
+        const [page, json, svg, shields, ics, dark] = await Promise.all(forms(g.token).map((p) => cached.request(p)));
+        return { page: page!.body, json: JSON.parse(json!.body) as Record<string, unknown>, svg: svg!.body, shields: shields!.body, ics: ics!.body, dark: dark!.body };
+      };
+      const m = await states(moved);
+      expect(m.json.due_at).toBe(newDue.toISOString());
+      for (const text of [m.page, m.dark]) expect(text).toContain(newDue.toISOString());
+      expect(m.ics).toContain('DTSTART:20300301T120000Z');
+      expect(m.svg).toMatch(/\d+d \d+h left/);
+      expect(m.svg).not.toContain('3d 3h left'); // what it said before the move
+      const c = await states(completed);
+      expect(c.json.status).toBe('completed');
+      for (const text of [c.svg, c.shields]) expect(text).toMatch(/done|completed/i);
+      const x = await states(cancelled);
+      expect(x.json.status).toBe('cancelled');
+      expect(x.ics).toContain('STATUS:CANCELLED');
+      for (const text of [x.svg, x.shields]) expect(text).toMatch(/cancel/i);
+    } finally {
+      await cached.close();
+    }
   });
 });
