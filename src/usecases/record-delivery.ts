@@ -78,24 +78,36 @@ export async function recordDeliveries(db: Db, ds: readonly Delivery[]): Promise
  * webhook path at about 300 a second). A quiet server commits each delivery at once.
  *
  * DataLoader does the gathering (it is made for collecting the calls of one moment into one
- * batch); its cache is off, as each call is a write. A failed batch is retried one delivery at
+ * batch); its cache is off, as each call is a write. At most `inFlight` batches (default 2)
+ * commit at once, on the intake pool's connections. A failed batch is retried one delivery at
  * a time, so one bad delivery fails alone.
  */
-export function deliveryRecorder(db: Db, opts: { maxBatch?: number; onBatch?: (size: number) => void } = {}): RecordDelivery {
-  let committing: Promise<unknown> = Promise.resolve();
+export function deliveryRecorder(db: Db, opts: { maxBatch?: number; inFlight?: number; onBatch?: (size: number) => void } = {}): RecordDelivery {
+  const limit = opts.inFlight ?? 2;
+  let running = 0;
+  const waiting: Array<() => void> = [];
   const loader = new DataLoader<Delivery, boolean>(
-    (batch) => {
+    async (batch) => {
       opts.onBatch?.(batch.length);
-      const done = commitBatch(db, batch);
-      committing = done;
-      return done;
+      running++;
+      try {
+        return await commitBatch(db, batch);
+      } finally {
+        running--;
+        waiting.shift()?.();
+      }
     },
     {
       cache: false,
       maxBatchSize: opts.maxBatch ?? 200,
-      // A new batch gathers until the batch before it has committed (or, when none is under
-      // way, until the calls of this moment are in), then goes.
-      batchScheduleFn: (dispatch) => void committing.then(() => setImmediate(dispatch)),
+      // A new batch goes at once while fewer than `inFlight` are committing; otherwise it keeps
+      // gathering until one of them has committed. Two in flight keep the connection busy: one
+      // batch is being written while the one before waits for its fsync.
+      batchScheduleFn: (dispatch) => {
+        const go = () => setImmediate(dispatch);
+        if (running < limit) go();
+        else waiting.push(go);
+      },
     },
   );
   return (d) => (isSmall(d) ? loader.load(d) : recordDelivery(db, d));
