@@ -271,7 +271,7 @@ try {
       '',
       'Where the time goes (each step alone, medians; the job reads its commits in pages of 100):',
       '',
-      '| push | load delivery ms | 1,000 active goals ms | 21 commit pages ms | not used: one cursor, 21 fetches, ms | matcher ms | database share (pages) |',
+      '| push | load delivery ms | 1,000 active goals ms | 21 commit pages ms | not used: one cursor, 21 fetches, ms | matcher ms | database share of the steps |',
       '|---|---|---|---|---|---|---|',
       ...partRows,
     ].join('\n'),
