@@ -14,6 +14,7 @@ const BENCHES: Array<[file: string, timeoutMs: number]> = [
   ['bench/match.ts', 5 * 60_000],
   ['bench/startup.ts', 10 * 60_000],
   ['bench/abuse.ts', 5 * 60_000],
+  ['bench/board.ts', 4 * 60_000],
 ];
 const GRACE_MS = 30_000;
 

@@ -154,6 +154,7 @@ try {
   const deps: WorkerDeps = {
     db: watched,
     auth: async () => octokit,
+    asApp: async () => octokit,
     app: { id: 1, slug: async () => 'gitdone' },
     links: { publicUrl: 'http://127.0.0.1', githubUrl: 'https://github.com' },
     log: pino({ level: 'silent' }),

@@ -37,6 +37,24 @@ export interface GoalsTable {
   completed_sha: string | null;
   completed_author: string | null;
   cancelled_at: Timestamp | null;
+  /** Set while the goal's link is withdrawn (`/deadline unshare`); null: shared. */
+  unshared_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** One board per repository (`/deadline board`): its token, and whether its link is withdrawn. */
+export interface BoardsTable {
+  repo_id: Int8;
+  token: string;
+  unshared_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+/** Tokens taken back by `unshare` or replaced by `share`: their URLs answer 410 Gone, not 404. */
+export interface WithdrawnLinksTable {
+  token: string;
+  kind: 'goal' | 'board';
+  withdrawn_at: DefaultTimestamp;
 }
 
 /** Every webhook we act on, stored before we answer GitHub: the durable intent. */
@@ -65,6 +83,8 @@ export interface NoticesTable {
   claimed_until: Timestamp | null;
   /** Claims so far: after the first, an earlier attempt may have posted. */
   attempts: Generated<number>;
+  /** The claiming connection's application_name (`gitdone:<processId>`): a dead process' claims are given back. */
+  claimed_by: string | null;
 }
 
 /** What one command line of one delivery did, so a retried job does not do it twice. */
@@ -108,4 +128,6 @@ export interface Database {
   worker_processes: WorkerProcessesTable;
   delivery_parts: DeliveryPartsTable;
   installation_pacing: InstallationPacingTable;
+  boards: BoardsTable;
+  withdrawn_links: WithdrawnLinksTable;
 }

@@ -2,7 +2,7 @@ import type { ApplicationFunction } from 'probot';
 import type { Db } from './db/database.js';
 import { embedRoutes } from './embed/routes.js';
 import { onIssueComment } from './events/issue-comment.js';
-import { onIssueClosed, onIssueOpened } from './events/issues.js';
+import { onIssueClosed, onIssueOpened, onIssueTransferred } from './events/issues.js';
 import {
   onInstallationBack,
   onInstallationGone,
@@ -50,6 +50,7 @@ export function gitdone(deps: AppDeps): ApplicationFunction {
     app.on('issue_comment.created', onIssueComment(events));
     app.on('issues.opened', onIssueOpened(events));
     app.on('issues.closed', onIssueClosed(events));
+    app.on('issues.transferred', onIssueTransferred(events));
     app.on('pull_request.closed', onPullRequestClosed(events));
     app.on('push', onPush(events));
     app.on(['installation.deleted', 'installation.suspend'], onInstallationGone(events));

@@ -115,6 +115,7 @@ async function serve(life: Lifecycle, config: Config, log: Logger, database: DbH
       {
         db: pools.worker.db,
         auth: (id) => github(probot.auth(id)) as never,
+        asApp: () => github(probot.auth()) as never,
         app: appIdentity(app.appId, () => github(probot.auth()) as never),
         links: { publicUrl: config.publicUrl, githubUrl: config.githubUrl },
         log,

@@ -6,6 +6,8 @@ import * as m0004 from './0004_notice_nonce.js';
 import * as m0005 from './0005_delivery_parts.js';
 import * as m0006 from './0006_notice_claims.js';
 import * as m0007 from './0007_installation_pacing.js';
+import * as m0008 from './0008_boards_and_links.js';
+import * as m0010 from './0010_notice_claimant.js';
 
 /**
  * Listed by hand rather than read from the folder: the same list works from
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0005_delivery_parts': m0005,
   '0006_notice_claims': m0006,
   '0007_installation_pacing': m0007,
+  '0008_boards_and_links': m0008,
+  '0010_notice_claimant': m0010,
 };

@@ -15,6 +15,9 @@ export function helpText(): string {
     `| \`${USAGE.move}\` | change a goal's deadline |`,
     `| \`${USAGE.cancel}\` | cancel a goal |`,
     `| \`${USAGE.done}\` | mark a goal done by hand |`,
+    `| \`${USAGE.board}\` | the link to this repository's board: every goal on one live page, and a calendar feed |`,
+    `| \`${USAGE.share}\` | a fresh link for a goal (or the board); the old one stops working |`,
+    `| \`${USAGE.unshare}\` | withdraw a goal's (or the board's) link: it answers "410 Gone" from then on |`,
     `| \`${USAGE.help}\` | this help |`,
     '',
     'Examples:',
@@ -36,6 +39,7 @@ export function helpText(): string {
     '- **Keyword**: 2–64 letters, digits or `- _ . # / :`, no spaces. Without `keyword=` one is made from the title.',
     '  A commit whose message contains the keyword as a whole word, pushed to a tracked branch, completes the goal.',
     '- `<keyword>` after `move`, `cancel` and `done` may be left out when the issue has exactly one active goal.',
+    '- `<keyword>` after `share` and `unshare` may name a finished goal too; the word `board` names the board (`keyword=board` a goal).',
     '- `help` and `list` are open to everyone; the others need the repository permission set in the config (default: write).',
   ].join('\n');
 }

@@ -27,7 +27,14 @@ export type Command =
    */
   | { kind: 'move'; args: string; keyword?: string; tz?: string }
   | { kind: 'cancel'; keyword?: string }
-  | { kind: 'done'; keyword?: string };
+  | { kind: 'done'; keyword?: string }
+  | { kind: 'board' }
+  /**
+   * `share`/`unshare` a goal's link (by `keyword`, or the issue's only goal) or, with
+   * `board`, the repository board's. The bare word `board` means the board; a goal whose
+   * keyword is `board` is named with `keyword=board`.
+   */
+  | { kind: 'share' | 'unshare'; board?: true; keyword?: string };
 
 /**
  * A refused line still says which command it looked like (`kind`): a command that needs a
@@ -44,6 +51,9 @@ export const USAGE: Record<Command['kind'], string> = {
   move: '/deadline move [<keyword>] <when> [tz=<IANA zone>]',
   cancel: '/deadline cancel [<keyword>]',
   done: '/deadline done [<keyword>]',
+  board: '/deadline board',
+  share: '/deadline share [<keyword>|board]',
+  unshare: '/deadline unshare [<keyword>|board]',
 };
 
 const SUBCOMMANDS: Record<string, Exclude<Command['kind'], 'create'>> = {
@@ -55,6 +65,9 @@ const SUBCOMMANDS: Record<string, Exclude<Command['kind'], 'create'>> = {
   move: 'move',
   cancel: 'cancel',
   done: 'done',
+  board: 'board',
+  share: 'share',
+  unshare: 'unshare',
 };
 
 /** Words people try as subcommands, and what they probably meant. */
@@ -68,6 +81,9 @@ export const MISTAKEN_SUBCOMMANDS: Readonly<Record<string, Command['kind']>> = {
   resolve: 'done', resolved: 'done',
   add: 'create', new: 'create', create: 'create', set: 'create', make: 'create',
   usage: 'help', commands: 'help', docs: 'help',
+  dashboard: 'board', overview: 'board',
+  revoke: 'unshare', withdraw: 'unshare', private: 'unshare', hide: 'unshare',
+  publish: 'share', public: 'share', reshare: 'share',
 };
 
 const COMMAND_LINE = /^\s*\/deadline(?=\s|$)(.*)$/i;
@@ -145,7 +161,26 @@ export function parseCommandText(afterDeadline: string): LineResult {
   switch (kind) {
     case 'list':
     case 'help':
+    case 'board':
       return { ok: true, command: { kind } };
+    case 'share':
+    case 'unshare': {
+      if (rest.length > 1) return fail(`\`${kind}\` takes one keyword, or \`board\`; got ${quote(rest.join(' '))}.`, kind);
+      const positional = rest[0]?.replace(/[!?,;.]+$/, '');
+      if (positional !== undefined && asciiLower(positional) === 'board') {
+        if (opts.keyword !== undefined) return fail(`Give \`board\` or a keyword, not both (a goal whose keyword is \`board\`: \`keyword=board\`).`, kind);
+        return { ok: true, command: { kind, board: true } };
+      }
+      if (positional !== undefined) {
+        const err = keywordError(positional);
+        if (err) return fail(err, kind);
+        if (opts.keyword !== undefined && asciiLower(opts.keyword) !== asciiLower(positional)) {
+          return fail(`Two different keywords given: ${quote(positional)} and ${quote(opts.keyword)}.`, kind);
+        }
+      }
+      const keyword = positional ?? opts.keyword;
+      return { ok: true, command: keyword === undefined ? { kind } : { kind, keyword } };
+    }
     case 'cancel':
     case 'done': {
       if (rest.length > 1) {

@@ -13,7 +13,7 @@ const goalColumns = [
   'goals.id', 'goals.token', 'goals.repo_id', 'goals.issue_number', 'goals.is_pull_request', 'goals.title',
   'goals.keyword', 'goals.due_at', 'goals.timezone', 'goals.status', 'goals.created_by', 'goals.created_at',
   'goals.updated_at', 'goals.version', 'goals.completed_at', 'goals.completed_via', 'goals.completed_sha',
-  'goals.completed_author', 'goals.cancelled_at',
+  'goals.completed_author', 'goals.cancelled_at', 'goals.unshared_at',
   'repositories.full_name', 'repositories.installation_id', 'repositories.tracked',
 ] as const;
 
@@ -43,6 +43,7 @@ function toGoal(r: Row): Goal {
     completedSha: r.completed_sha,
     completedAuthor: r.completed_author,
     cancelledAt: r.cancelled_at,
+    shared: r.unshared_at === null,
   };
 }
 
@@ -206,4 +207,122 @@ export async function setDueAt(q: Q, id: string, dueAt: Date, timezone?: string)
     .returning('id')
     .executeTakeFirst();
   return row && findById(q, id);
+}
+
+/** Whether an issue has goals of any status (a transfer moves finished ones too, for their links). */
+export async function hasGoals(q: Q, repoId: number, issueNumber: number): Promise<boolean> {
+  const row = await q.selectFrom('goals').select('id').where('repo_id', '=', repoId).where('issue_number', '=', issueNumber).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * In a transaction: the goals of an issue, locked until it ends, so that two deliveries of one
+ * transfer (GitHub sends `issues.transferred` and `issues.opened`) never both move them.
+ */
+export async function lockGoalsOfIssue(q: Q, repoId: number, issueNumber: number): Promise<Goal[]> {
+  const ids = await q
+    .selectFrom('goals')
+    .select('id')
+    .where('repo_id', '=', repoId)
+    .where('issue_number', '=', issueNumber)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  if (ids.length === 0) return [];
+  const rows = await selectGoals(q)
+    .where('goals.id', 'in', ids.map((r) => r.id))
+    .orderBy('goals.due_at')
+    .orderBy('goals.id')
+    .execute();
+  return rows.map((r) => toGoal(r as Row));
+}
+
+/**
+ * The goal a `share`/`unshare` names by keyword: the repository's active goal with it, or
+ * else the most recent finished one (a finished goal's badge may still sit in a README).
+ */
+export async function findLatestByKeyword(q: Q, repoId: number, keyword: string): Promise<Goal | undefined> {
+  const row = await selectGoals(q)
+    .where('goals.repo_id', '=', repoId)
+    .where(sql<string>`lower(goals.keyword)`, '=', keyword.toLowerCase())
+    .orderBy(sql`goals.status = 'active'`, 'desc')
+    .orderBy('goals.created_at', 'desc')
+    .orderBy('goals.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toGoal(row as Row);
+}
+
+/**
+ * The repository's first `limit` active goals by due time, and how many are active in all: two
+ * queries, each on the goals_repo_active_due index (migration 0008), so that neither reads the
+ * rows past the limit (`count(*) over ()`, as listGoals does, would fetch every one of them).
+ */
+export async function activeGoalsPage(q: Q, repoId: number, limit: number): Promise<{ goals: Goal[]; total: number }> {
+  const rows = await selectGoals(q)
+    .where('goals.repo_id', '=', repoId)
+    .where('goals.status', '=', 'active')
+    .orderBy('goals.due_at')
+    .orderBy('goals.id')
+    .limit(limit)
+    .execute();
+  const goals = rows.map((r) => toGoal(r as Row));
+  if (goals.length < limit) return { goals, total: goals.length };
+  const { n } = await q
+    .selectFrom('goals')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('repo_id', '=', repoId)
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return { goals, total: Number(n) };
+}
+
+/** The repository's most recently completed or cancelled goals, latest first (the board's second list). */
+export async function recentlyFinished(q: Q, repoId: number, limit: number): Promise<Goal[]> {
+  const rows = await selectGoals(q)
+    .where('goals.repo_id', '=', repoId)
+    .where('goals.status', '<>', 'active')
+    // The same expression as the goals_repo_finished index (migration 0008), so the LIMIT stops the scan.
+    .orderBy(sql`coalesce(goals.completed_at, goals.cancelled_at)`, 'desc')
+    .orderBy('goals.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => toGoal(r as Row));
+}
+
+/** A goal now belongs to another repository and issue (an issue transfer), under `keyword`; its token stays. */
+export async function setIssue(q: Q, id: string, to: { repoId: number; issueNumber: number; keyword: string }): Promise<void> {
+  await q
+    .updateTable('goals')
+    .set({ repo_id: to.repoId, issue_number: to.issueNumber, keyword: to.keyword, updated_at: sql`now()`, version: sql`version + 1` })
+    .where('id', '=', Number(id))
+    .execute();
+}
+
+/**
+ * Gives the goal a fresh token and withdraws the one it had (withdrawn_links), in one go:
+ * `share` (the goal is shared again, under the new token) and `unshare` (the new token is
+ * published nowhere). Returns the goal as it is now and whether its old link was shared.
+ * Run it in the command's transaction; the row lock keeps two of them from crossing.
+ */
+export async function replaceToken(q: Q, id: string, opts: { share: boolean }): Promise<{ goal: Goal; wasShared: boolean } | undefined> {
+  const old = await q
+    .selectFrom('goals')
+    .select(['token', 'unshared_at'])
+    .where('id', '=', Number(id))
+    .forUpdate()
+    .executeTakeFirst();
+  if (!old) return undefined;
+  await q.insertInto('withdrawn_links').values({ token: old.token, kind: 'goal' }).onConflict((oc) => oc.column('token').doNothing()).execute();
+  await q
+    .updateTable('goals')
+    .set({
+      token: newToken(),
+      unshared_at: opts.share ? null : sql`now()`,
+      updated_at: sql`now()`,
+      version: sql`version + 1`,
+    })
+    .where('id', '=', Number(id))
+    .execute();
+  return { goal: (await findById(q, id))!, wasShared: old.unshared_at === null };
 }

@@ -35,7 +35,12 @@ export type Claim =
 export async function claimNotice(q: Q, key: string, leaseMs: number): Promise<Claim> {
   const claimed = await q
     .updateTable('notices')
-    .set({ claimed_until: sql`now() + make_interval(secs => ${leaseMs / 1000})`, attempts: sql`attempts + 1` })
+    .set({
+      claimed_until: sql`now() + make_interval(secs => ${leaseMs / 1000})`,
+      attempts: sql`attempts + 1`,
+      // The process, as the reaper knows it (jobs/reaper.ts): its claims are given back when it dies.
+      claimed_by: sql`current_setting('application_name')`,
+    })
     .where('key', '=', key)
     .where('posted_at', 'is', null)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))

@@ -84,3 +84,22 @@ export async function untrackRepositories(q: Q, ids: number[]): Promise<void> {
 export async function renameRepository(q: Q, id: number, fullName: string): Promise<void> {
   await q.updateTable('repositories').set({ full_name: fullName, updated_at: sql`now()` }).where('id', '=', id).execute();
 }
+
+/**
+ * The installation id of a repository no installation of GitDone acts for (an issue was
+ * transferred to it): GitHub's ids start at 1, so no installation event ever matches it, and
+ * the row stays untracked until the app is installed there (upsertRepository with `track`).
+ */
+export const NO_INSTALLATION = 0;
+
+/**
+ * A repository GitHub says GitDone is not installed on: known by name, untracked. An existing
+ * row keeps its installation id (an installation event may bring it back).
+ */
+export async function untrackedRepository(q: Q, repo: { id: number; fullName: string }): Promise<void> {
+  await q
+    .insertInto('repositories')
+    .values({ id: repo.id, installation_id: NO_INSTALLATION, full_name: repo.fullName, default_branch: null, tracked: false })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ full_name: repo.fullName, tracked: false, updated_at: sql`now()` }))
+    .execute();
+}

@@ -31,6 +31,11 @@ export async function releaseJobsOfDeadProcesses(db: Db): Promise<string[]> {
       and not exists (select 1 from worker_processes w where w.worker_id = j.locked_by)`.execute(db);
   const dead = rows.map((r) => r.worker_id);
   if (dead.length > 0) {
+    // Their notice claims first, so that a job unlocked below finds the notice free to post
+    // (after looking for the dead process' comment on the issue: usecases/post-once.ts).
+    await sql`update notices set claimed_until = null
+      where posted_at is null and claimed_by in (
+        select 'gitdone:' || process_id from worker_processes where worker_id = any(${dead}::text[]))`.execute(db);
     await sql`select graphile_worker.force_unlock_workers(${dead}::text[])`.execute(db);
     await db.deleteFrom('worker_processes').where('worker_id', 'in', dead).execute();
   }

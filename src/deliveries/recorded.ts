@@ -5,7 +5,7 @@ import type { EmitterWebhookEvent } from '@octokit/webhooks';
  * schema gives them (@octokit/webhooks). Adding an event here makes the compiler ask for
  * its job (jobs/process-delivery.ts).
  */
-export type RecordedEvent = 'issue_comment.created' | 'issues.opened' | 'issues.closed' | 'pull_request.closed' | 'push';
+export type RecordedEvent = 'issue_comment.created' | 'issues.opened' | 'issues.closed' | 'issues.transferred' | 'pull_request.closed' | 'push';
 
 export type PayloadOf<E extends RecordedEvent> = EmitterWebhookEvent<E>['payload'];
 
@@ -14,6 +14,7 @@ interface StoredPayloads {
   'issue_comment.created': PayloadOf<'issue_comment.created'>;
   'issues.opened': PayloadOf<'issues.opened'>;
   'issues.closed': PayloadOf<'issues.closed'>;
+  'issues.transferred': PayloadOf<'issues.transferred'>;
   'pull_request.closed': PayloadOf<'pull_request.closed'>;
   push: Omit<PayloadOf<'push'>, 'commits' | 'head_commit'>;
 }
@@ -28,4 +29,12 @@ export interface StoredDelivery<E extends RecordedEvent> {
   /** How many commits a push payload listed. */
   commitCount: number;
   receivedAt: Date;
+}
+
+/**
+ * An `issues.opened` delivery for an issue transferred from another repository (GitHub sets
+ * `changes.old_issue`): not a new issue whose body holds commands, the arrival of one that had goals.
+ */
+export function isTransferredIn(p: PayloadOf<'issues.opened'>): boolean {
+  return p.changes?.old_issue != null && p.changes.old_repository != null;
 }

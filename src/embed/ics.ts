@@ -59,8 +59,17 @@ const STATE_WORDS: Record<GoalView['state'], string> = {
   cancelled: 'cancelled',
 };
 
+export interface EventOptions {
+  /** Stable across edits: a calendar updates the event with this UID instead of adding one. */
+  uid: string;
+  /** The event's URL property. */
+  url: string;
+  /** The description's last line: where to see it live (default: "Live countdown: <url>"). */
+  link?: { label: string; url: string };
+}
+
 /**
- * The deadline as one calendar event.
+ * One goal as a VEVENT (its content lines, unfolded).
  *
  * DTSTART is the deadline itself: that is the time a calendar shows first, and the one people
  * must read. DTEND is 15 minutes later rather than equal to DTSTART: zero-length events are
@@ -68,7 +77,7 @@ const STATE_WORDS: Record<GoalView['state'], string> = {
  * short block ending after the deadline still reads "at 17:00". TRANSP:TRANSPARENT keeps the
  * block from marking anyone busy.
  */
-export function renderIcs(view: GoalView, opts: { uid: string; url: string }): string {
+function eventLines(view: GoalView, opts: EventOptions): string[] {
   const due = Date.parse(view.due_at);
   const end = new Date(due + 15 * 60_000).toISOString();
   const { time, zone } = zonedDeadline(view.due_at, view.timezone);
@@ -77,21 +86,17 @@ export function renderIcs(view: GoalView, opts: { uid: string; url: string }): s
     const diff = Date.parse(view.completed_at) - due;
     status += ` (${longDuration(diff)} ${diff > 0 ? 'late' : 'early'})`;
   }
+  const link = opts.link ?? { label: 'Live countdown', url: opts.url };
   const description = [
     `${view.repo}#${view.issue}: ${view.title}`,
     `Due ${time}, ${zone}`,
     `Status: ${status}${view.tracked ? '' : ' (GitDone no longer tracks this repository)'}`,
     `Keyword: ${view.keyword}`,
     `Issue: ${view.issue_url}`,
-    `Live countdown: ${opts.url}`,
+    `${link.label}: ${link.url}`,
   ].join('\n');
 
   const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//GitDone//Deadline embed//EN',
-    'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
     'BEGIN:VEVENT',
     `UID:${escapeIcsText(opts.uid)}`,
     `DTSTAMP:${icsUtc(view.now)}`,
@@ -101,7 +106,7 @@ export function renderIcs(view: GoalView, opts: { uid: string; url: string }): s
     `SUMMARY:${escapeIcsText(`Deadline: ${view.title}`)}`,
     `DESCRIPTION:${escapeIcsText(description)}`,
     // URI values are not TEXT: no escaping, but nothing that could break the line either.
-    `URL:${opts.url.replace(/[\u0000-\u0020\u007f]/g, '')}`,
+    `URL:${uri(opts.url)}`,
     `STATUS:${view.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED'}`,
     'TRANSP:TRANSPARENT',
   ];
@@ -114,6 +119,52 @@ export function renderIcs(view: GoalView, opts: { uid: string; url: string }): s
       'END:VALARM',
     );
   }
-  lines.push('END:VEVENT', 'END:VCALENDAR');
+  lines.push('END:VEVENT');
+  return lines;
+}
+
+const uri = (url: string) => url.replace(/[\u0000-\u0020\u007f]/g, '');
+
+function calendar(prodid: string, props: string[], events: string[][]): string {
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${prodid}`, 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', ...props, ...events.flat(), 'END:VCALENDAR'];
   return lines.map(foldLine).join(CRLF) + CRLF;
+}
+
+/** The deadline as one calendar event (`/embed/<token>.ics`). */
+export function renderIcs(view: GoalView, opts: EventOptions): string {
+  return calendar('-//GitDone//Deadline embed//EN', [], [eventLines(view, opts)]);
+}
+
+/** Calendar properties for a feed that is subscribed to: its name, and how often to look again (RFC 7986). */
+function feedProps(name: string, description: string): string[] {
+  return [
+    `NAME:${escapeIcsText(name)}`,
+    `X-WR-CALNAME:${escapeIcsText(name)}`,
+    `DESCRIPTION:${escapeIcsText(description)}`,
+    `X-WR-CALDESC:${escapeIcsText(description)}`,
+    'REFRESH-INTERVAL;VALUE=DURATION:PT1H',
+    'X-PUBLISHED-TTL:PT1H',
+  ];
+}
+
+/**
+ * A repository's active goals as one feed (`/board/<token>.ics`): one event per goal, each
+ * with a UID of its own that never changes, so that a subscribed calendar moves an event when
+ * its goal moves and drops it once the goal is done or cancelled (it is then left out). With
+ * no active goal it is a calendar with no event, which calendars read as "nothing to show".
+ */
+export function renderIcsFeed(
+  items: ReadonlyArray<{ view: GoalView } & EventOptions>,
+  opts: { name: string; url: string },
+): string {
+  return calendar(
+    '-//GitDone//Board feed//EN',
+    feedProps(`Deadlines · ${opts.name}`, `The active GitDone deadlines of ${opts.name}. Board: ${opts.url}`),
+    items.map(({ view, ...event }) => eventLines(view, event)),
+  );
+}
+
+/** A calendar with no event that says why (a withdrawn or unknown link): what a calendar app can show. */
+export function renderIcsError(message: string): string {
+  return calendar('-//GitDone//Deadline embed//EN', feedProps('GitDone: ' + message, message), []);
 }

@@ -33,6 +33,8 @@ export function renderLanding(opts: { publicUrl: string }): string {
     '<tr><td><code>/deadline move &lt;keyword&gt; &lt;when&gt;</code></td><td>a new deadline</td></tr>' +
     '<tr><td><code>/deadline done &lt;keyword&gt;</code></td><td>mark it done by hand</td></tr>' +
     '<tr><td><code>/deadline cancel &lt;keyword&gt;</code></td><td>drop it</td></tr>' +
+    '<tr><td><code>/deadline board</code></td><td>one live page, and a calendar feed, with all the repository\'s goals</td></tr>' +
+    '<tr><td><code>/deadline unshare &lt;keyword&gt;</code></td><td>withdraw a link (<code>share</code> makes a new one)</td></tr>' +
     '<tr><td><code>/deadline help</code></td><td>all of the above</td></tr></table>' +
     '<p>GitDone answers with the countdown link. The goal is completed when a commit whose message contains the keyword ' +
     'reaches a tracked branch, when the issue is closed as completed or the pull request merged, or by <code>/deadline done</code>.</p>' +

@@ -4,17 +4,23 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The countdown page's script (page-script.ts and what it imports), bundled into one inline
- * script by esbuild (a build tool, a devDependency): minified, no imports left, no foreign
- * request. `npm run build` writes it next to the compiled modules (see `main` below);
- * running from TypeScript (tests, `npm run dev`), it is bundled on first use instead.
+ * The scripts of the countdown page (page-script.ts) and of the board (board-script.ts),
+ * each with what it imports, bundled into one inline script by esbuild (a build tool, a
+ * devDependency): minified, no imports left, no foreign request. `npm run build` writes them
+ * next to the compiled modules (see `main` below); running from TypeScript (tests, `npm run
+ * dev`), each is bundled on first use instead.
  */
-const BUILT = new URL('./page-script.bundle.js', import.meta.url);
-/** The source, from a build in dist/src/embed/ of the checkout. */
-export const SOURCE = new URL('../../../src/embed/page-script.ts', import.meta.url);
-const HERE = new URL('./page-script.ts', import.meta.url);
+type Script = 'page-script' | 'board-script';
+export const SCRIPTS: readonly Script[] = ['page-script', 'board-script'];
 
-/** The page's script, bundled from its TypeScript source (`entry`). */
+/** What `npm run build` writes beside the compiled modules, for each script. */
+export const builtName = (name: Script) => `${name}.bundle.js`;
+/** The source, from a build in dist/src/embed/ of the checkout. */
+const source = (name: Script) => new URL(`../../../src/embed/${name}.ts`, import.meta.url);
+export const SOURCE = source('page-script');
+const here = (name: Script) => new URL(`./${name}.ts`, import.meta.url);
+
+/** A script, bundled from its TypeScript source (`entry`). */
 export function bundle(entry: string): string {
   const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
   const out = esbuild.buildSync({
@@ -30,31 +36,55 @@ export function bundle(entry: string): string {
   return out.outputFiles[0]!.text.trim();
 }
 
-let cached: string | undefined;
+const cached = new Map<Script, string>();
 
-/** The exact text between <script> and </script>. */
-export function pageScript(): string {
-  if (cached === undefined) {
-    if (existsSync(BUILT)) cached = readFileSync(BUILT, 'utf8');
-    else cached = bundle(fileURLToPath(existsSync(HERE) ? HERE : SOURCE));
+function script(name: Script): string {
+  let text = cached.get(name);
+  if (text === undefined) {
+    const built = new URL(`./${builtName(name)}`, import.meta.url);
+    if (existsSync(built)) text = readFileSync(built, 'utf8');
+    else text = bundle(fileURLToPath(existsSync(here(name)) ? here(name) : source(name)));
+    cached.set(name, text);
   }
-  return cached;
+  return text;
 }
 
-/** CSP source for the inline script, quotes included, ready for `script-src`: `'sha256-…'`. */
+const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+/** The exact text between <script> and </script> of the countdown page. */
+export function pageScript(): string {
+  return script('page-script');
+}
+
+/** The exact text between <script> and </script> of the board. */
+export function boardScript(): string {
+  return script('board-script');
+}
+
+/** CSP source for the page's inline script, quotes included, ready for `script-src`: `'sha256-…'`. */
 export function pageScriptHash(): string {
-  return `'sha256-${createHash('sha256').update(pageScript(), 'utf8').digest('base64')}'`;
+  return hash(pageScript());
 }
 
-/** The Content-Security-Policy the page is served with: only its own script, no foreign request, any frame. */
-export function pageCsp(): string {
+/** The policy of a page with one inline script: only that script, no foreign request, any frame. */
+function csp(scriptHash: string): string {
   return (
-    `default-src 'none'; style-src 'unsafe-inline'; script-src ${pageScriptHash()}; connect-src 'self'; ` +
+    `default-src 'none'; style-src 'unsafe-inline'; script-src ${scriptHash}; connect-src 'self'; ` +
     `img-src data:; frame-ancestors *; base-uri 'none'; form-action 'none'`
   );
 }
 
-// `node dist/src/embed/page-bundle.js --write` (npm run build): bundle from the sources, once.
+/** The Content-Security-Policy the countdown page is served with. */
+export function pageCsp(): string {
+  return csp(pageScriptHash());
+}
+
+/** The Content-Security-Policy the board is served with. */
+export function boardCsp(): string {
+  return csp(hash(boardScript()));
+}
+
+// `node dist/src/embed/page-bundle.js --write` (npm run build): bundle from the sources, once each.
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--write')) {
-  writeFileSync(BUILT, bundle(fileURLToPath(SOURCE)));
+  for (const name of SCRIPTS) writeFileSync(new URL(`./${builtName(name)}`, import.meta.url), bundle(fileURLToPath(source(name))));
 }

@@ -6,9 +6,9 @@
  * It ticks every second from the server's `due_at`, corrected for clock skew (the server's
  * `now` against the browser's clock); reads `<path>.json` right after load, then every 30 s
  * and when the tab comes back (backing off on errors), and announces state changes in a
- * polite live region. The page may come from the browser's cache after a 304 (its ETag
- * ignores the clock), so its own `now` can be old: every read is `no-store`, and the skew is
- * reset from the fresh `now`.
+ * polite live region; a link withdrawn meanwhile (410) is said once, and reading stops. The
+ * page may come from the browser's cache after a 304 (its ETag ignores the clock), so its own
+ * `now` can be old: every read is `no-store`, and the skew is reset from the fresh `now`.
  */
 import { isUtc } from '../time/utc.js';
 import { ANNOUNCEMENTS, frame, isFinal, type CountdownFields } from './countdown.js';
@@ -36,6 +36,7 @@ function start(): void {
   let failures = 0;
   let busy = false;
   let lastPoll = 0;
+  let stopped = false;
   const base = Math.max(1, data.poll ?? 30) * 1000;
   const url = location.pathname.replace(/\/$/, '') + '.json';
   const now = () => Date.now() + skew;
@@ -94,7 +95,7 @@ function start(): void {
 
   const schedule = (ms: number) => {
     clearTimeout(pollTimer);
-    pollTimer = setTimeout(poll, ms);
+    if (!stopped) pollTimer = setTimeout(poll, ms);
   };
 
   const apply = (j: Partial<Data> | null) => {
@@ -115,18 +116,27 @@ function start(): void {
     tick();
   };
 
+  /** The link was withdrawn (410): say so, and read no more. */
+  const gone = () => {
+    stopped = true;
+    put('gd-note', 'This link was withdrawn');
+    byId('gd-note').hidden = false;
+  };
+
   function poll(): void {
-    if (d.hidden || busy) return;
+    if (d.hidden || busy || stopped) return;
     busy = true;
     lastPoll = Date.now();
     fetch(url, { cache: 'no-store', credentials: 'omit', headers: { accept: 'application/json' } })
-      .then((r) => {
+      .then<number | Partial<Data>>((r) => {
+        if (r.status === 410) return 410;
         if (!r.ok) throw new Error(String(r.status));
         return r.json() as Promise<Partial<Data>>;
       })
       .then(
         (j) => {
           busy = false;
+          if (typeof j === 'number') return gone();
           failures = 0;
           apply(j);
           schedule(last && isFinal(last as never) ? base * 10 : base);

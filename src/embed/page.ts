@@ -20,24 +20,32 @@ const DARK =
   '--g:#4dab9a;--y:#ca9849;--r:#e6605a;--b:#529cca;--o:#ffa344;--n:#9b9a97;color-scheme:dark';
 
 /**
+ * Notion's light and dark colours, and the state colour `--c` of each `[data-state]`: the
+ * countdown page and the board (embed/board.ts) share them. `<html data-theme>` picks one.
+ */
+export const THEME_STYLE = [
+  ':root{--bg:#fff;--fg:#37352f;--mu:rgba(55,53,47,.65);--bd:rgba(55,53,47,.16);',
+  '--g:#448361;--y:#b7791f;--r:#d44c47;--b:#337ea9;--o:#d9730d;--n:#787774;color-scheme:light}',
+  `@media(prefers-color-scheme:dark){:root[data-theme=auto]{${DARK}}}`,
+  `:root[data-theme=dark]{${DARK}}`,
+  '[data-state=on_track]{--c:var(--g)}[data-state=due_soon]{--c:var(--y)}[data-state=overdue]{--c:var(--r)}',
+  '[data-state=completed]{--c:var(--b)}[data-state=completed_late]{--c:var(--o)}[data-state=cancelled]{--c:var(--n)}',
+].join('');
+
+/**
  * One constant stylesheet (the CSP allows inline styles). Sizes follow the frame with
  * clamp(min(vw, vh)) so that 250x120 up to 900x400 fit without scrollbars; colours follow
  * Notion's light and dark pages.
  */
 const STYLE = [
   '*{box-sizing:border-box;margin:0;padding:0}',
-  ':root{--bg:#fff;--fg:#37352f;--mu:rgba(55,53,47,.65);--bd:rgba(55,53,47,.16);',
-  '--g:#448361;--y:#b7791f;--r:#d44c47;--b:#337ea9;--o:#d9730d;--n:#787774;color-scheme:light}',
-  `@media(prefers-color-scheme:dark){:root[data-theme=auto]{${DARK}}}`,
-  `:root[data-theme=dark]{${DARK}}`,
+  THEME_STYLE,
   'html,body{height:100%}',
   'body{overflow:hidden;background:var(--bg);color:var(--fg);display:flex;align-items:center;justify-content:center;',
   'padding:clamp(3px,2vmin,14px);font:400 14px/1.25 ui-sans-serif,-apple-system,BlinkMacSystemFont,"Segoe UI",',
   'Helvetica,Arial,sans-serif,"Apple Color Emoji","Segoe UI Emoji";-webkit-font-smoothing:antialiased}',
   'main{width:100%;max-height:100%;overflow:hidden;display:flex;flex-direction:column;',
   'gap:clamp(2px,1.8vh,10px);padding:clamp(6px,min(3vw,5vh),24px);border:1px solid var(--bd);border-radius:10px}',
-  '[data-state=on_track]{--c:var(--g)}[data-state=due_soon]{--c:var(--y)}[data-state=overdue]{--c:var(--r)}',
-  '[data-state=completed]{--c:var(--b)}[data-state=completed_late]{--c:var(--o)}[data-state=cancelled]{--c:var(--n)}',
   'header,.due,.local,.note{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;',
   'font-size:clamp(10px,min(3.2vw,8vh),13px);color:var(--mu)}header{display:flex;align-items:center;gap:.6em}',
   '.pill{flex:none;padding:.15em .7em;border-radius:99px;font-weight:600;color:var(--c);',

@@ -32,4 +32,9 @@ export interface Goal {
   completedSha: string | null;
   completedAuthor: string | null;
   cancelledAt: Date | null;
+  /**
+   * False while the goal's link is withdrawn (`/deadline unshare`): its token is then known to
+   * no one, and no reply, list or reminder may show it.
+   */
+  shared: boolean;
 }

@@ -113,7 +113,7 @@ export function createMetrics() {
     }),
 
     notices: new Counter({ name: 'gitdone_notices_total', help: 'Comments GitDone meant to post, by kind and result', labelNames: ['kind', 'result'], registers }),
-    embedRequests: new Counter({ name: 'gitdone_embed_requests_total', help: 'Embed requests by variant and status', labelNames: ['variant', 'status'], registers }),
+    embedRequests: new Counter({ name: 'gitdone_embed_requests_total', help: 'Embed and board requests by variant (page, json, svg, ics, shields; board_page, board_json, board_ics) and status (found, withdrawn, not_found)', labelNames: ['variant', 'status'], registers }),
 
     databaseUp: new Gauge({
       name: 'gitdone_database_up',

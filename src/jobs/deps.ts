@@ -10,6 +10,8 @@ import type { BeforeComment } from '../usecases/pacing.js';
 export interface WorkerDeps {
   db: Db;
   auth(installationId: number): Promise<Octokit>;
+  /** The app itself (JWT), for the few questions no installation can answer: where else it is installed. */
+  asApp(): Promise<Octokit>;
   /** Which comments are this app's own (exactly-once posting trusts only those). */
   app: AppIdentity;
   links: Links;

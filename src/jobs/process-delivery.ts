@@ -1,18 +1,21 @@
 import type { Logger } from 'pino';
 import { loadDelivery, markProcessed, type LoadedDelivery } from '../db/deliveries.js';
-import type { RecordedEvent, StoredDelivery, StoredPayload } from '../deliveries/recorded.js';
+import { isTransferredIn, type RecordedEvent, type StoredDelivery, type StoredPayload } from '../deliveries/recorded.js';
 import type { Octokit } from '../github/octokit.js';
 import { commentJob } from './comment.js';
 import { closeJob, pushJob } from './completion.js';
 import type { WorkerDeps } from './deps.js';
+import { transferJob } from './transfer.js';
 
 type Job<E extends RecordedEvent> = (deps: WorkerDeps, d: StoredDelivery<E>, octokit: Octokit, log: Logger) => Promise<void>;
 
 /** The job of each recorded event: the compiler asks for one for every RecordedEvent. */
 const JOBS: { [E in RecordedEvent]: Job<E> } = {
   'issue_comment.created': commentJob,
-  'issues.opened': commentJob,
+  // A transferred issue arrives as `opened` in its new repository (events/issues.ts).
+  'issues.opened': (deps, d, octokit, log) => (isTransferredIn(d.payload) ? transferJob : commentJob)(deps, d, octokit, log),
   'issues.closed': closeJob,
+  'issues.transferred': transferJob,
   'pull_request.closed': closeJob,
   push: pushJob,
 };

@@ -5,7 +5,7 @@ import type { WorkerDeps } from './deps.js';
 import { processDelivery } from './process-delivery.js';
 import { sendNotice } from './send-notice.js';
 import { NOTICE_TASK } from '../usecases/notices.js';
-import { DELIVERY_TASK } from '../usecases/record-delivery.js';
+import { DELIVERY_TASK, TRANSFER_TASK } from '../usecases/record-delivery.js';
 import type { NoticeJob } from '../notices/plan.js';
 import { releaseJobsOfDeadProcesses } from '../db/workers.js';
 import { trackWorkers } from './reaper.js';
@@ -54,7 +54,11 @@ export async function startWorker(
 export function workerLogger(deps: WorkerDeps): WorkerLogger {
   const log = deps.log.child({ name: 'worker' });
   return new WorkerLogger((scope) => (level, message, meta) => {
-    const target = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
+    // graphile-worker warns when its pool is smaller than the concurrency, assuming each job
+    // holds a connection. Ours do not while they wait on GitHub (issue #11: 8 connections serve
+    // 16 jobs, startup.ts), so that advice is noise at every start.
+    const expected = level === 'warning' && message.includes('smaller than concurrency');
+    const target = level === 'error' ? 'error' : level === 'warning' && !expected ? 'warn' : 'debug';
     log[target]({ ...scope, ...meta }, message);
   });
 }
@@ -93,6 +97,7 @@ export function taskList(deps: WorkerDeps): TaskList {
     };
   return {
     [DELIVERY_TASK]: guarded<{ deliveryId: string }>(DELIVERY_TASK, (d, p) => processDelivery(d, p.deliveryId)),
+    [TRANSFER_TASK]: guarded<{ deliveryId: string }>(TRANSFER_TASK, (d, p) => processDelivery(d, p.deliveryId)),
     [NOTICE_TASK]: guarded<NoticeJob>(NOTICE_TASK, (d, p) => sendNotice(d, p)),
     'cleanup-deliveries': guarded('cleanup-deliveries', async (d) => {
       const removed = await cleanupDeliveries(d.db);

@@ -46,12 +46,41 @@ function branchesText(branches: string[], defaultBranch: string | null): string 
   return branches.length > 5 ? `${shown} and ${branches.length - 5} more` : shown;
 }
 
-export function createdReply(goal: Goal, opts: Links & { now: Date; branches: string[]; defaultBranch: string | null }): string {
+/** What a create or move read in the user's line, shown back in its reply (inertly), so that nothing is lost unseen. */
+export interface ReadWords {
+  /** The words read as the date, as written. */
+  date: string;
+  /** For a create: the words taken as the title; '' when none were left (the issue's title is used). */
+  title?: string;
+  /** The date was counted from the moment the comment was written (`in 2h`, `tomorrow`, `friday`). */
+  fromNow: boolean;
+  /** When the comment was written. */
+  writtenAt: Date;
+}
+
+/** A phrase counted from its comment's time, carried out longer than this after it was written, says so. */
+export const LATE_READ_MS = 10 * 60_000;
+
+/** "Read `in 2h` as the date and `Two hours` as the title." and, when late, from when it was counted. */
+export function readWords(read: ReadWords, now: Date): string {
+  const date = quote(read.date);
+  let words: string;
+  if (read.title === undefined) words = `Read ${date} as the new date.`;
+  else if (read.title === '') words = `Read ${date} as the date; no words were left for a title, so it is the issue's.`;
+  else words = `Read ${date} as the date and ${quote(read.title, { max: TITLE_MAX })} as the title.`;
+  if (read.fromNow && now.getTime() - read.writtenAt.getTime() > LATE_READ_MS) {
+    words += ` The date was read relative to when you wrote it, ${relative(read.writtenAt, now)}.`;
+  }
+  return words;
+}
+
+export function createdReply(goal: Goal, opts: Links & { now: Date; branches: string[]; defaultBranch: string | null; read: ReadWords }): string {
   const url = embedUrl(goal, opts.publicUrl);
   return [
     `⏳ **Deadline set:** ${title(goal)}`,
     '',
     `- **Due:** ${formatDeadline(goal.dueAt, goal.timezone)} — ${relative(goal.dueAt, opts.now)}`,
+    `- ${readWords(opts.read, opts.now)}`,
     `- **Done when** a commit whose message contains ${code(goal.keyword)} reaches ${branchesText(opts.branches, opts.defaultBranch)}, ` +
       `or with \`/deadline done ${goal.keyword}\`.`,
     `- **Countdown:** ${url}`,
@@ -78,7 +107,9 @@ export function refusal(shown: string, error: string, usage: string): string {
 export function goalLine(goal: Goal, now: Date, publicUrl: string): string {
   const state = goalState(goal, now).replace('_', ' ');
   const shown = quote(goal.title, { max: LIST_TITLE_MAX, inTable: true });
-  return `| [${shown}](${embedUrl(goal, publicUrl)}) | ${code(goal.keyword)} | ${formatDeadline(goal.dueAt, goal.timezone)} | ${state} |`;
+  // A withdrawn link (`/deadline unshare`) is shown nowhere: the goal is listed without one.
+  const name = goal.shared ? `[${shown}](${embedUrl(goal, publicUrl)})` : shown;
+  return `| ${name} | ${code(goal.keyword)} | ${formatDeadline(goal.dueAt, goal.timezone)} | ${state} |`;
 }
 
 /** `goals` holds at most LIST_MAX of the `total` goals there are. */
@@ -96,8 +127,11 @@ export function listReply(goals: Goal[], total: number, scope: 'issue' | 'reposi
   ].join('\n');
 }
 
-export function movedReply(goal: Goal, now: Date): string {
-  return `📅 ${title(goal)} (${code(goal.keyword)}) now ends ${formatDeadline(goal.dueAt, goal.timezone)} — ${relative(goal.dueAt, now)}.`;
+export function movedReply(goal: Goal, now: Date, read: ReadWords): string {
+  return (
+    `📅 ${title(goal)} (${code(goal.keyword)}) now ends ${formatDeadline(goal.dueAt, goal.timezone)} — ${relative(goal.dueAt, now)}.\n` +
+    readWords({ ...read, title: undefined }, now)
+  );
 }
 
 export function cancelledReply(goal: Goal): string {
@@ -122,17 +156,22 @@ export function completedNotice(goal: Goal, githubUrl: string): string {
   return `✅ ${title(goal)} (${code(goal.keyword)}) completed ${timing}${how}.`;
 }
 
+/** " Countdown: <url>" after a notice, unless the goal's link is withdrawn. */
+function countdown(goal: Goal, publicUrl: string): string {
+  return goal.shared ? ` Countdown: ${embedUrl(goal, publicUrl)}` : '';
+}
+
 export function reminderNotice(goal: Goal, now: Date, publicUrl: string): string {
   return (
     `⏰ ${mention(goal.createdBy)} ${title(goal)} is due ${relative(goal.dueAt, now)}: ${formatDeadline(goal.dueAt, goal.timezone)}. ` +
-    `Push a commit with ${code(goal.keyword)} or say \`/deadline done ${goal.keyword}\`. Countdown: ${embedUrl(goal, publicUrl)}`
+    `Push a commit with ${code(goal.keyword)} or say \`/deadline done ${goal.keyword}\`.${countdown(goal, publicUrl)}`
   );
 }
 
 export function overdueNotice(goal: Goal, publicUrl: string): string {
   return (
     `⌛ ${mention(goal.createdBy)} the deadline for ${title(goal)} (${code(goal.keyword)}) has passed. ` +
-    `It can still be completed; move it with \`/deadline move ${goal.keyword} <when>\`. Countdown: ${embedUrl(goal, publicUrl)}`
+    `It can still be completed; move it with \`/deadline move ${goal.keyword} <when>\`.${countdown(goal, publicUrl)}`
   );
 }
 

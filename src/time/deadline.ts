@@ -31,14 +31,25 @@ function formatter(kind: Kind, zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The zone, or UTC should a stored zone ever stop being known (an older tz database). */
+const known = new Map<string, string>();
+
+/**
+ * The zone, or UTC should a stored zone ever stop being known (an older tz database). Asked
+ * once per zone: finding out builds an Intl.DateTimeFormat, which a board of 120 goals would
+ * otherwise do hundreds of times per request.
+ */
 function knownZone(zone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-    return zone;
-  } catch {
-    return 'UTC';
+  let k = known.get(zone);
+  if (k === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+      k = zone;
+    } catch {
+      k = 'UTC';
+    }
+    if (known.size < 4000) known.set(zone, k);
   }
+  return k;
 }
 
 const part = (f: Intl.DateTimeFormat, at: Date, type: Intl.DateTimeFormatPartTypes) => f.formatToParts(at).find((p) => p.type === type)?.value ?? '';

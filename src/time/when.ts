@@ -22,7 +22,21 @@ import { quote } from '../markdown/inert.js';
 import { isValidZone } from './zones.js';
 
 export type WhenResult =
-  | { ok: true; dueAt: Date; rest: string; matched: string; dateOnly: boolean }
+  | {
+      ok: true;
+      dueAt: Date;
+      /** The words after the date (the title of a new goal), separators dropped. */
+      rest: string;
+      /** The words read as the date, as written. */
+      matched: string;
+      dateOnly: boolean;
+      /**
+       * The deadline was counted from the reference instant (`in 2h`, `tomorrow`, `friday 5pm`,
+       * `Dec 24`): read at another moment, the same words could mean another deadline. False for
+       * ISO dates and for natural dates that name their day, month and year.
+       */
+      fromNow: boolean;
+    }
   | { ok: false; error: string };
 
 /** Forms shown to people whose `<when>` could not be read. */
@@ -164,13 +178,13 @@ function parseOffset(raw: string): number {
   return (m[1] === '-' ? -1 : 1) * (h * 60 + min);
 }
 
-function finish(dueAt: Date, matched: string, restRaw: string, dateOnly: boolean): WhenResult {
+function finish(dueAt: Date, matched: string, restRaw: string, dateOnly: boolean, fromNow: boolean): WhenResult {
   const rest = restRaw.replace(LEADING_SEPARATORS, '').trim();
   if (TIME_LIKE.test(rest)) {
     const shown = /^(?:at\s+)?\S+/i.exec(rest)?.[0] ?? rest;
     return unreadable(`${matched} ${rest}`, `${quote(shown)} does not look like a valid time`);
   }
-  return { ok: true, dueAt, rest, matched, dateOnly };
+  return { ok: true, dueAt, rest, matched, dateOnly, fromNow };
 }
 
 /** A time of day (and optional zone) read by chrono at the very start of `text`, without a date. */
@@ -241,7 +255,7 @@ function parseIso(text: string, opts: { now: Date; zone: string }): WhenResult {
   }
   const dueAt = instantIn(wall, opts.zone, offset);
   if (!dueAt) return unreadable(text, `${quote(matched.trim())} is not a valid date and time`);
-  return finish(dueAt, matched.trim(), rest, dateOnly);
+  return finish(dueAt, matched.trim(), rest, dateOnly, false);
 }
 
 function ambiguousSlashDate(r: ParsedResult): string | null {
@@ -281,6 +295,16 @@ function parseNatural(text: string, opts: { now: Date; zone: string }): WhenResu
   const s = r.start;
   const tags = r.tags();
   const relative = tags.has('result/relativeDate');
+  if (relative) {
+    // `in 2h Two hours`: chrono reads a unit named twice as one duration, the second value
+    // replacing the first, and the title is gone. A unit named again starts the title instead.
+    const cut = repeatedUnitAt(r.text);
+    if (cut !== null) {
+      const head = parseNatural(text.slice(0, cut), opts);
+      if (!head.ok) return head;
+      return finish(head.dueAt, head.matched, text.slice(head.matched.length), head.dateOnly, head.fromNow);
+    }
+  }
   if (!relative && s.isCertain('month') && !s.isCertain('day')) {
     return unreadable(text, `${quote(r.text)} names a month but not a day`);
   }
@@ -298,7 +322,7 @@ function parseNatural(text: string, opts: { now: Date; zone: string }): WhenResu
   // "in 2h", "in 90 minutes", "now": a duration from now, on the absolute time line.
   if (tags.has('result/relativeDateAndTime') || tags.has('casualReference/now')) {
     const due = new Date(opts.now.getTime() + (naiveMs(wall) - chronoNow));
-    return finish(due, r.text, text.slice(r.text.length), false);
+    return finish(due, r.text, text.slice(r.text.length), false, true);
   }
   // "in 3 days", "next week": the same wall-clock time that many days on, in the zone.
   if (relative) wall = fromNaiveMs(naiveMs(refWall) + (naiveMs(wall) - chronoNow));
@@ -315,7 +339,41 @@ function parseNatural(text: string, opts: { now: Date; zone: string }): WhenResu
   const offset = s.isCertain('timezoneOffset') ? s.get('timezoneOffset') : null;
   const dueAt = instantIn(wall, opts.zone, offset);
   if (!dueAt) return unreadable(text, `${quote(r.text)} is not a valid date`);
-  return finish(dueAt, r.text, text.slice(r.text.length), !hasTime);
+  // chrono marks "tomorrow" certain too: only a year written out names the day for good.
+  const namesItsDay = s.isCertain('year') && s.isCertain('month') && s.isCertain('day') && /\b\d{4}\b/.test(r.text);
+  return finish(dueAt, r.text, text.slice(r.text.length), !hasTime, relative || !namesItsDay);
+}
+
+/**
+ * The units chrono's English durations know (its `TIME_UNIT_DICTIONARY`, which it does not
+ * export), by the unit they stand for.
+ */
+const DURATION_UNITS: Record<string, string> = {
+  s: 'second', sec: 'second', second: 'second', seconds: 'second',
+  m: 'minute', min: 'minute', mins: 'minute', minute: 'minute', minutes: 'minute',
+  h: 'hour', hr: 'hour', hrs: 'hour', hour: 'hour', hours: 'hour',
+  d: 'day', day: 'day', days: 'day',
+  w: 'week', week: 'week', weeks: 'week',
+  mo: 'month', mon: 'month', mos: 'month', month: 'month', months: 'month',
+  qtr: 'quarter', quarter: 'quarter', quarters: 'quarter',
+  y: 'year', yr: 'year', year: 'year', years: 'year',
+};
+
+/**
+ * Where a relative phrase names a unit it already named (`in 2h Two hours`, `in 2 days 3 days`):
+ * the end of the unit word before that one, or null when every unit is named once.
+ */
+export function repeatedUnitAt(phrase: string): number | null {
+  const seen = new Set<string>();
+  let lastEnd: number | null = null;
+  for (const m of phrase.matchAll(/\p{L}+/gu)) {
+    const unit = Object.hasOwn(DURATION_UNITS, m[0].toLowerCase()) ? DURATION_UNITS[m[0].toLowerCase()] : undefined;
+    if (unit === undefined) continue;
+    if (seen.has(unit) && lastEnd !== null) return lastEnd;
+    seen.add(unit);
+    lastEnd = m.index + m[0].length;
+  }
+  return null;
 }
 
 /**

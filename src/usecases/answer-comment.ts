@@ -11,6 +11,7 @@ import { repositoryRole } from '../github/permission.js';
 import { quote } from '../markdown/inert.js';
 import { configErrors, mention, refusal, type Links } from '../notices/bodies.js';
 import { composeReply, overNote, repeatsNote } from '../notices/reply.js';
+import { boardCommand } from './board-link.js';
 import { cancelGoal } from './cancel-goal.js';
 import { doneCommand } from './complete-goal.js';
 import { createGoal } from './create-goal.js';
@@ -20,6 +21,7 @@ import type { BeforeComment } from './pacing.js';
 import { postOnce, type PostResult } from './post-once.js';
 import { Refusal } from './refusal.js';
 import type { CommandScope, Outcome } from './scope.js';
+import { shareCommand } from './share-link.js';
 
 /** A comment (or a new issue's body) with `/deadline` lines, and where it was written. */
 export interface Comment {
@@ -154,6 +156,11 @@ function carryOut(s: CommandScope, cmd: Command): Promise<Outcome> | Outcome {
       return cancelGoal(s, cmd);
     case 'done':
       return doneCommand(s, cmd);
+    case 'board':
+      return boardCommand(s);
+    case 'share':
+    case 'unshare':
+      return shareCommand(s, cmd);
   }
 }
 

@@ -45,6 +45,7 @@ export async function createGoal(s: CommandScope, cmd: Extract<Command, { kind: 
     createdBy: s.author,
   });
   await planNotices(s.q, goal, s.config.reminders, s.now);
-  const reply = createdReply(goal, { ...s.links, now: s.now, branches: s.config.branches, defaultBranch: s.repo.defaultBranch });
+  const read = { date: when.matched, title: when.rest.trim(), fromNow: when.fromNow, writtenAt: s.writtenAt };
+  const reply = createdReply(goal, { ...s.links, now: s.now, branches: s.config.branches, defaultBranch: s.repo.defaultBranch, read });
   return { reply, goalId: goal.id };
 }

@@ -18,7 +18,7 @@ export async function moveGoal(s: CommandScope, cmd: Extract<Command, { kind: 'm
   const moved = await setDueAt(s.q, goal.id, when.dueAt, cmd.tz);
   if (!moved) throw new Refusal(`${code(goal.keyword)} is no longer active.`, USAGE.move);
   await planNotices(s.q, moved, s.config.reminders, s.now);
-  return { reply: movedReply(moved, s.now), goalId: moved.id };
+  return { reply: movedReply(moved, s.now, { date: when.matched, fromNow: when.fromNow, writtenAt: s.writtenAt }), goalId: moved.id };
 }
 
 /**

@@ -11,10 +11,20 @@ export interface Delivery {
   /** The payload as GitHub sent it, jsonb-safe (webhooks/parse.ts), or JSON text. */
   json: string | Uint8Array;
   repo: RepoRef;
+  /** The task that acts on it: DELIVERY_TASK unless said otherwise. */
+  task?: DeliveryTask;
 }
 
 /** The queue task that acts on a recorded delivery (jobs/process-delivery.ts). */
 export const DELIVERY_TASK = 'process-delivery';
+/**
+ * The same, for an issue transfer (either of its deliveries). A task of its own because
+ * graphile-worker hands a job only to workers that know its task: during a rolling update, or
+ * after a rollback, a release without transfers leaves these queued instead of dropping them
+ * as an unknown event, or running a transferred issue's body as new commands.
+ */
+export const TRANSFER_TASK = 'process-transfer';
+export type DeliveryTask = typeof DELIVERY_TASK | typeof TRANSFER_TASK;
 
 /** Records a delivery; resolves once it is durable, with whether it was new. */
 export type RecordDelivery = (d: Delivery) => Promise<boolean>;
@@ -101,7 +111,7 @@ async function commitBatch(db: Db, batch: readonly Delivery[]): Promise<Array<bo
 }
 
 function jobOf(d: Delivery) {
-  return { task: DELIVERY_TASK, payload: { deliveryId: d.id }, key: `delivery:${d.id}`, queue: installationQueue(d.repo.installationId) };
+  return { task: d.task ?? DELIVERY_TASK, payload: { deliveryId: d.id }, key: `delivery:${d.id}`, queue: installationQueue(d.repo.installationId) };
 }
 
 /** JSON text is sent as it is; only a large body as received is sent in parts (db/deliveries.ts). */

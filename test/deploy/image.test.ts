@@ -9,7 +9,7 @@ import { migrations } from '../../db/migrations/index.js';
 import { freePort, waitFor } from '../e2e/server.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/playground/fake-github.js';
 import { withDatabase } from '../helpers/run-database.js';
-import { bundle } from '../../src/embed/page-bundle.js';
+import { builtName, bundle, SCRIPTS } from '../../src/embed/page-bundle.js';
 import { testPrivateKey } from '../helpers/keys.js';
 
 /**
@@ -95,8 +95,8 @@ beforeAll(async () => {
   ]);
   if (install.code !== 0) throw new Error(`npm install (production) failed:\n${install.out}`);
   if (build.code !== 0) throw new Error(`build failed:\n${build.out}`);
-  // The rest of `npm run build`: the countdown page's script, bundled by esbuild (a build tool only).
-  writeFileSync(path.join(app, 'dist/src/embed/page-script.bundle.js'), bundle(path.join(ROOT, 'src/embed/page-script.ts')));
+  // The rest of `npm run build`: the countdown page's and the board's scripts, bundled by esbuild (a build tool only).
+  for (const name of SCRIPTS) writeFileSync(path.join(app, 'dist/src/embed', builtName(name)), bundle(path.join(ROOT, `src/embed/${name}.ts`)));
   writeFileSync(path.join(app, 'app.pem'), testPrivateKey(), { mode: 0o444 });
   gh = await startFakeGitHub();
 }, 120_000);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
-import { bundle } from '../../src/embed/page-bundle.js';
+import { builtName, bundle, SCRIPTS } from '../../src/embed/page-bundle.js';
 
 /**
  * The built server, as `npm run build` lays it out (`dist/src/main.js`, `dist/db/…`), for
@@ -56,8 +56,8 @@ export function buildServer(): Build {
       writeFileSync(out, outputText);
     }
     writeFileSync(join(tmp, 'package.json'), readFileSync(join(ROOT, 'package.json')));
-    // As `npm run build` does: the countdown page's script, bundled next to the modules.
-    writeFileSync(join(tmp, 'dist', 'src', 'embed', 'page-script.bundle.js'), bundle(join(ROOT, 'src', 'embed', 'page-script.ts')));
+    // As `npm run build` does: the countdown page's and the board's scripts, bundled next to the modules.
+    for (const name of SCRIPTS) writeFileSync(join(tmp, 'dist', 'src', 'embed', builtName(name)), bundle(join(ROOT, 'src', 'embed', `${name}.ts`)));
     try {
       renameSync(tmp, dir);
     } catch {

@@ -294,7 +294,7 @@ describe('metrics after the scenarios above (goals created, pushes, embeds viewe
       expect(text).toMatch(/^gitdone_github_requests_total\{method="POST",status="201"\} [1-9]/m);
       expect(text).toMatch(/^gitdone_goals\{state="completed"\} [1-9]/m);
       expect(text).toMatch(/^gitdone_embed_requests_total\{variant="json",status="found"\} [1-9]/m);
-      expect(text).toMatch(/^gitdone_db_pool_connections\{state="total"\} [1-9]/m);
+      expect(text).toMatch(/^gitdone_db_pool_connections\{pool="intake",state="total"\} [1-9]/m);
 
       const labelValues = [...text.matchAll(/="([^"]*)"/g)].map((m) => m[1]!);
       const tokens = (await t.db.selectFrom('goals').select('token').execute()).map((g) => g.token);

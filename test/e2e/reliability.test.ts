@@ -203,4 +203,68 @@ describe('reliability of the real process', () => {
     },
     130_000,
   );
+
+  test(
+    'SIGKILL in the middle of a burst from 64 concurrent senders: every acknowledged delivery was stored with its job, and a new process answers each once',
+    async () => {
+      t = await createTestDatabase();
+      gh = await startFakeGitHub();
+      const fake = gh;
+      const db = t;
+      const first = await start(db, fake);
+
+      // 64 senders, each its own installation and repository (so that comment pacing, 3 s per
+      // installation, does not make the replies after the restart slow), sending without pause.
+      // The process is killed while requests are in flight: some were answered, some were not.
+      const SENDERS = 64;
+      const acked: string[] = [];
+      const sent: string[] = [];
+      let killed = false;
+      const sender = async (n: number) => {
+        const repo = { ...REPO, id: 90_000 + n, name: `burst${n}`, full_name: `octo/burst${n}` };
+        for (let i = 0; !killed; i++) {
+          const id = newDeliveryId(`burst${n}`);
+          const payload = issueComment({ body: '/deadline help', repo, installationId: 5_000 + n, issueNumber: 1 + i, commentId: n * 1_000 + i });
+          sent.push(id);
+          const res = await first.sendWebhook('issue_comment', payload, { id }).catch(() => undefined);
+          if (res && res.status >= 200 && res.status < 300) acked.push(id);
+        }
+      };
+      const senders = Array.from({ length: SENDERS }, (_, n) => sender(n));
+      await waitFor('a few hundred acknowledged deliveries', () => acked.length >= 300, { timeoutMs: 30_000, intervalMs: 10, explain });
+      const exit = await first.kill();
+      killed = true;
+      await Promise.all(senders);
+      expect(exit.signal).toBe('SIGKILL');
+      const unanswered = sent.length - acked.length;
+      console.log(`burst: ${acked.length} acknowledged, ${unanswered} in flight or refused when the process was killed`);
+      expect(unanswered).toBeGreaterThan(0); // it really died mid-burst, with requests in flight
+
+      // Every 2xx meant "durable": the delivery and its job, in the same commit.
+      const stored = new Set(
+        (await db.db.selectFrom('deliveries').select('id').where('id', 'in', acked).execute()).map((r) => r.id),
+      );
+      const queued = new Set(
+        (
+          await sql<{ key: string }>`select key from graphile_worker.jobs where key = any(${acked.map((id) => `delivery:${id}`)})`.execute(db.db)
+        ).rows.map((r) => r.key.slice('delivery:'.length)),
+      );
+      const processedBeforeKill = new Set(
+        (await db.db.selectFrom('deliveries').select('id').where('id', 'in', acked).where('processed_at', 'is not', null).execute()).map((r) => r.id),
+      );
+      expect(acked.filter((id) => !stored.has(id))).toEqual([]);
+      expect(acked.filter((id) => !queued.has(id) && !processedBeforeKill.has(id))).toEqual([]);
+
+      // A new process answers every acknowledged delivery, once.
+      const second = await start(db, fake);
+      await waitFor('every acknowledged delivery to be answered', () => acked.every((id) => fake.repliesTo(id).length > 0), {
+        timeoutMs: 120_000,
+        intervalMs: 500,
+        explain: async () => `${acked.filter((id) => fake.repliesTo(id).length === 0).length} of ${acked.length} unanswered\n${await explain()}`,
+      });
+      for (const id of acked) expect({ id, replies: fake.repliesTo(id).length }).toEqual({ id, replies: 1 });
+      expect((await second.stop()).code).toBe(0);
+    },
+    200_000,
+  );
 });

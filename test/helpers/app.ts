@@ -42,6 +42,7 @@ export async function createTestApp(t: TestDatabase, opts: { now?: () => Date; c
   const deps: WorkerDeps = {
     db: t.db,
     auth: async (id) => (await probot.auth(id)) as unknown as Octokit,
+    asApp: async () => (await probot.auth()) as unknown as Octokit,
     app: appIdentity(1, async () => (await probot.auth()) as unknown as Octokit),
     links: { publicUrl: PUBLIC_URL, githubUrl: 'https://github.com' },
     log,

@@ -41,7 +41,7 @@ async function adminQuery(url: string, text: string): Promise<void> {
 /** Empties every GitDone table and the job queue between tests (children before parents). */
 export async function clearData(t: TestDatabase): Promise<void> {
   await dropJobs(t.db);
-  for (const table of ['worker_processes', 'installation_pacing', 'command_runs', 'notices', 'goals', 'deliveries', 'repositories'] as const) {
+  for (const table of ['worker_processes', 'installation_pacing', 'command_runs', 'notices', 'withdrawn_links', 'boards', 'goals', 'deliveries', 'repositories'] as const) {
     await t.db.deleteFrom(table).execute();
   }
 }

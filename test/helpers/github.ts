@@ -8,6 +8,8 @@ export interface Posted {
   body: string;
   /** Who wrote it: the app itself unless a login is given (a user, or someone forging a marker). */
   by?: string;
+  /** `owner/repo` it was posted in (recorded for every comment the app posts). */
+  repo?: string;
 }
 
 /** The test app (id 1, slug `gitdone`), as GitHub describes the author of a comment it wrote. */
@@ -50,7 +52,8 @@ export function mockGitHub(
   });
   scope.post(/\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments/).reply((uri, body) => {
     const issueNumber = Number(/issues\/(\d+)\/comments/.exec(uri)![1]);
-    comments.push({ issueNumber, body: (body as { body: string }).body });
+    const repo = /\/repos\/([^/]+\/[^/]+)\/issues/.exec(uri)![1]!;
+    comments.push({ issueNumber, body: (body as { body: string }).body, repo });
     return [201, { id: 100000 + comments.length, body: (body as { body: string }).body, ...author(comments.at(-1)!) }];
   });
   scope.get(/\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments/).reply(() => [200, comments.map((c, i) => ({ id: 100001 + i, body: c.body, ...author(c) }))]);

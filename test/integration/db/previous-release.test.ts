@@ -90,6 +90,25 @@ describe(`the previous release (${commit.slice(0, 7)}) on this build's schema`, 
     expect(await old.store.cancelGoal(t.db, other.id)).toMatchObject({ status: 'cancelled' });
   });
 
+  maybe('links: what it inserts is shared here; a link this build withdrew is not served there', async () => {
+    const { replaceToken } = await import('../../../src/db/goals.js');
+    const { readGoalLink } = await import('../../../src/usecases/read-links.js');
+    await old.store.upsertRepository(t.db, REPO);
+    const goal = await old.store.insertGoal(t.db, {
+      repoId: REPO.id, issueNumber: 5, isPullRequest: false, title: 'Shared by default', keyword: 'shared-default',
+      dueAt: new Date('2031-01-01T12:00:00Z'), timezone: 'UTC', createdBy: 'alice',
+    });
+    expect(await readGoalLink(t.db, goal.token)).toMatchObject({ state: 'live', value: { id: goal.id, shared: true } });
+    const { goal: unshared } = (await replaceToken(t.db, goal.id, { share: false }))!;
+    // Neither the withdrawn token nor the one that replaced it reaches the goal here (410) …
+    expect(await readGoalLink(t.db, goal.token)).toEqual({ state: 'withdrawn' });
+    expect(await readGoalLink(t.db, unshared.token)).toEqual({ state: 'withdrawn' });
+    // … and the previous release, which knows nothing of withdrawing, finds nothing under the old one.
+    expect(await old.store.findByToken(t.db, goal.token)).toBeUndefined();
+    // It still moves and completes the goal.
+    expect(await old.store.completeGoal(t.db, goal.id, { via: 'command', at: new Date('2031-01-01T00:00:00Z') })).toMatchObject({ status: 'completed' });
+  });
+
   maybe('its recordDelivery: the delivery and its job, once per delivery id', async () => {
     const delivery = { id: `prev-${Date.now()}`, event: 'issue_comment', payload: { action: 'created', comment: { body: '/deadline help' } }, repo: REPO };
     expect(await old.record.recordDelivery(t.db, delivery)).toBe(true);

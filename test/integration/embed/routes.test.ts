@@ -357,22 +357,34 @@ describe('GET /embed/<token>.ics', () => {
 describe('unknown and malformed tokens', () => {
   const unknown = 'AAAAAAAAAAAAAAAAAAAAAA';
 
-  test('an unknown token is a 404: HTML for the page, badge and calendar; JSON for the JSON routes', async () => {
-    for (const suffix of ['', '.svg', '.ics']) {
-      const r = await get(`/embed/${unknown}${suffix}`);
-      expect(r.status).toBe(404);
-      expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+  test('an unknown token is a 404 in the shape of its variant: a page, a badge, a calendar, JSON; shields JSON with isError', async () => {
+    const page = await get(`/embed/${unknown}`);
+    expect(page.status).toBe(404);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('This countdown does not exist');
+    const badge = await get(`/embed/${unknown}.svg`);
+    expect(badge.status).toBe(404);
+    expect(badge.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
+    expect(badge.body).toMatch(/^<svg[\s\S]*not found[\s\S]*<\/svg>$/);
+    expect(badge.body).not.toMatch(/<html|<script/i);
+    const ics = await get(`/embed/${unknown}.ics`);
+    expect(ics.status).toBe(404);
+    expect(ics.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(new ICAL.Component(ICAL.parse(ics.body)).getAllSubcomponents('vevent')).toHaveLength(0);
+    for (const r of [page, badge, ics]) {
       expect(r.headers['cache-control']).toBe('no-store');
       expect(r.headers.etag).toBeUndefined();
-      expect(r.body).toContain('This countdown does not exist');
     }
-    for (const suffix of ['.json', '/shields.json']) {
-      const r = await get(`/embed/${unknown}${suffix}`);
-      expect(r.status).toBe(404);
-      expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
-      expect(r.headers['access-control-allow-origin']).toBe('*');
-      expect(json(r)).toEqual({ error: 'not_found', message: expect.any(String) });
-    }
+    const j = await get(`/embed/${unknown}.json`);
+    expect(j.status).toBe(404);
+    expect(j.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(j.headers['access-control-allow-origin']).toBe('*');
+    expect(json(j)).toEqual({ error: 'not_found', message: expect.any(String) });
+    // shields.io reads an endpoint's own error badge only from a 200.
+    const shields = await get(`/embed/${unknown}/shields.json`);
+    expect(shields.status).toBe(200);
+    expect(shields.headers['cache-control']).toBe('no-store');
+    expect(json(shields)).toEqual({ schemaVersion: 1, label: 'deadline', message: 'not found', color: 'lightgrey', isError: true, cacheSeconds: 300 });
   });
 
   test('a malformed token is a 404 that never reaches the database', async () => {
@@ -382,11 +394,19 @@ describe('unknown and malformed tokens', () => {
     const isolated = await serve([embedRoutes(deps)]);
     try {
       expect((await isolated.request(`/embed/${unknown}`)).status).toBe(500); // the dead database is really dead
+      expect((await isolated.request(`/board/${unknown}`)).status).toBe(500);
       const cases: Array<[string, number, string | undefined]> = [
         ['/embed/<script>', 404, 'text/html; charset=utf-8'],
         ['/embed/%3Cscript%3E.json', 404, 'application/json; charset=utf-8'],
         ['/embed/a', 404, 'text/html; charset=utf-8'],
-        ['/embed/a.svg', 404, 'text/html; charset=utf-8'],
+        ['/embed/a.svg', 404, 'image/svg+xml; charset=utf-8'],
+        ['/embed/a/shields.json', 200, 'application/json; charset=utf-8'],
+        ['/embed/a.ics', 404, 'text/calendar; charset=utf-8'],
+        ['/board/<script>', 404, 'text/html; charset=utf-8'],
+        ['/board/a.json', 404, 'application/json; charset=utf-8'],
+        [`/board/${'A'.repeat(65)}.ics`, 404, 'text/calendar; charset=utf-8'],
+        [`/board/${unknown}.exe`, 404, 'text/html; charset=utf-8'],
+        ['/board/', 404, 'text/html; charset=utf-8'],
         [`/embed/${'A'.repeat(65)}`, 404, 'text/html; charset=utf-8'],
         [`/embed/${unknown}.exe`, 404, 'text/html; charset=utf-8'],
         [`/embed/${unknown}/../../etc/passwd`, 404, undefined], // normalised to /etc/passwd: not ours

@@ -9,6 +9,8 @@ import { openDatabase } from '../../../src/db/database.js';
 import { enqueue } from '../../../src/db/queue.js';
 import { applicationName, processId } from '../../../src/jobs/reaper.js';
 import { releaseJobsOfDeadProcesses } from '../../../src/db/workers.js';
+import { claimNotice, ensureNotice } from '../../../src/db/notices.js';
+import { CLAIM_MS } from '../../../src/usecases/post-once.js';
 import { startWorker } from '../../../src/jobs/worker.js';
 import { dropJobs, queued, reschedule } from '../../helpers/queue.js';
 
@@ -212,6 +214,43 @@ describe('the jobs of a dead process', () => {
     await until(async () => (await sessionsOf(live)) === 0);
     expect(await releaseJobsOfDeadProcesses(t.db)).toEqual(['worker-live']);
     expect(await lockedBy('job-live')).toBeNull();
+  });
+
+  test("a dead process' notice claims are given back with its jobs; a live process keeps its claims", async () => {
+    const dead = 'deadbeef0002';
+    const live = 'a11ve0000002';
+    const deadPool = openDatabase(t.url, { max: 1, applicationName: applicationName(dead) });
+    const livePool = openDatabase(t.url, { max: 2, applicationName: applicationName(live) });
+    const client = await livePool.pool.connect(); // the live process' session
+    try {
+      for (const [key, handle] of [['reply:claimed-by-dead', deadPool], ['reply:claimed-by-live', livePool]] as const) {
+        await ensureNotice(t.db, { key, repoId: 4242, issueNumber: 12 });
+        // Claimed through that process' own connection, as post-once does.
+        expect((await claimNotice(handle.db, key, CLAIM_MS)).kind).toBe('claimed');
+      }
+      await deadPool.close(); // the dead process' sessions are gone
+      const claims = await t.db.selectFrom('notices').select(['key', 'claimed_by']).orderBy('key').execute();
+      expect(claims).toEqual([
+        { key: 'reply:claimed-by-dead', claimed_by: applicationName(dead) },
+        { key: 'reply:claimed-by-live', claimed_by: applicationName(live) },
+      ]);
+      const silent = sql<Date>`now() - interval '1 minute'`;
+      await t.db.insertInto('worker_processes').values([
+        { worker_id: 'worker-dead-2', process_id: dead, seen_at: silent },
+        { worker_id: 'worker-live-2', process_id: live, seen_at: silent },
+      ]).execute();
+
+      expect(await releaseJobsOfDeadProcesses(t.db)).toEqual(['worker-dead-2']);
+      // The dead one's claim is free now (not in 2 minutes); the next claim is not a first attempt,
+      // so it looks for the dead process' comment on the issue before posting.
+      const next = await claimNotice(t.db, 'reply:claimed-by-dead', CLAIM_MS);
+      expect(next).toMatchObject({ kind: 'claimed', firstAttempt: false });
+      expect((await claimNotice(t.db, 'reply:claimed-by-live', CLAIM_MS)).kind).toBe('busy');
+    } finally {
+      client.release();
+      await livePool.close();
+      await deadPool.close().catch(() => {});
+    }
   });
 
   test('a process with no session that beat recently (reconnecting after a database restart) keeps its jobs', async () => {

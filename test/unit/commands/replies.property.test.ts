@@ -43,8 +43,10 @@ function repliesFor(text: string): string[] {
       }
       const title = when.rest.slice(0, 200) || 'Issue title';
       const g = goal({ title, keyword: cmd.kind === 'create' ? (cmd.keyword ?? slugify(title)) : 'ship-v1', createdBy: 'alice', completedAuthor: title });
-      out.push(bodies.createdReply(g, { publicUrl: PUBLIC_URL, githubUrl: 'https://github.com', now: NOW, branches: [title], defaultBranch: title }));
-      out.push(bodies.movedReply(g, NOW), bodies.cancelledReply(g), bodies.listReply([g], 1, 'issue', NOW, PUBLIC_URL));
+      // Written long before it is read, so that the reply says so too.
+      const read = { date: when.matched, title: when.rest, fromNow: when.fromNow, writtenAt: new Date(NOW.getTime() - 3600_000) };
+      out.push(bodies.createdReply(g, { publicUrl: PUBLIC_URL, githubUrl: 'https://github.com', now: NOW, branches: [title], defaultBranch: title, read }));
+      out.push(bodies.movedReply(g, NOW, read), bodies.cancelledReply(g), bodies.listReply([g], 1, 'issue', NOW, PUBLIC_URL));
       out.push(bodies.completedNotice({ ...g, completedVia: 'commit', completedSha: 'abcdef1234567', completedAt: NOW }, 'https://github.com'));
       out.push(bodies.reminderNotice(g, NOW, PUBLIC_URL), bodies.overdueNotice(g, PUBLIC_URL));
     }
@@ -68,7 +70,9 @@ describe('replies to arbitrary comments', () => {
   test('a title with every trick in it', () => {
     const title = '@octo/team ![x](http://evil.example/t.png) <b>hi</b> #12 www.evil.example `x` | y';
     const g = goal({ title, completedAuthor: '@octo/team', createdBy: 'alice' });
-    for (const reply of [bodies.createdReply(g, { publicUrl: PUBLIC_URL, githubUrl: 'https://github.com', now: NOW, branches: [], defaultBranch: 'main' }),
+    const read = { date: title, title, fromNow: true, writtenAt: NOW };
+    for (const reply of [bodies.createdReply(g, { publicUrl: PUBLIC_URL, githubUrl: 'https://github.com', now: NOW, branches: [], defaultBranch: 'main', read }),
+      bodies.movedReply(g, NOW, read),
       bodies.listReply([g], 1, 'issue', NOW, PUBLIC_URL), bodies.completedNotice({ ...g, completedVia: 'command', completedAt: NOW }, 'https://github.com'),
       bodies.reminderNotice(g, NOW, PUBLIC_URL)]) {
       expect(activeParts(reply, { ...OURS, allow: [/@alice\b/] })).toEqual([]);
@@ -82,6 +86,46 @@ describe('replies to arbitrary comments', () => {
   });
 });
 
+describe('what a create or move reply says it read', () => {
+  const anyWords = fc.oneof(
+    fc.array(fc.oneof(hostile, words, fc.string({ unit: 'grapheme', maxLength: 12 })), { maxLength: 30 }).map((p) => p.join(' ')),
+    fc.string({ unit: 'binary', maxLength: 400 }),
+  );
+
+  test('quotes any date words and title inertly, on one line', () => {
+    fc.assert(
+      fc.property(anyWords, anyWords, fc.boolean(), fc.integer({ min: 0, max: 30 * 86_400_000 }), (date, title, fromNow, lateMs) => {
+        const read = { date, title, fromNow, writtenAt: new Date(NOW.getTime() - lateMs) };
+        const line = bodies.readWords(read, NOW);
+        expect(line).not.toMatch(/[\r\n\u2028\u2029]/);
+        const g = goal({ title: Array.from(title).slice(0, 200).join('') || 'Issue title', createdBy: 'alice' });
+        const created = bodies.createdReply(g, { publicUrl: PUBLIC_URL, githubUrl: 'https://github.com', now: NOW, branches: [], defaultBranch: 'main', read });
+        for (const reply of [line, created, bodies.movedReply(g, NOW, read)]) {
+          expect(activeParts(reply, OURS)).toEqual([]);
+        }
+      }),
+      { numRuns: Number(process.env.GITDONE_PROPERTY_RUNS ?? 300) },
+    );
+  });
+
+  test('says "in 2 hours" for "in 2h" answered a moment later, and names both parts', () => {
+    const written = new Date(NOW.getTime() - 3000);
+    const line = bodies.readWords({ date: 'in 2h', title: 'Two hours', fromNow: true, writtenAt: written }, NOW);
+    expect(line).toBe('Read `in 2h` as the date and `Two hours` as the title.');
+    expect(bodies.readWords({ date: 'in 2h Two hours', title: '', fromNow: true, writtenAt: written }, NOW)).toContain("no words were left for a title, so it is the issue's");
+  });
+
+  test('a phrase counted from its comment says so once it is more than 10 minutes old', () => {
+    const at = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
+    expect(bodies.readWords({ date: 'in 2h', title: 'x', fromNow: true, writtenAt: at(9) }, NOW)).not.toContain('relative');
+    expect(bodies.readWords({ date: 'in 2h', title: 'x', fromNow: true, writtenAt: at(14) }, NOW)).toContain(
+      'The date was read relative to when you wrote it, 14 minutes ago.',
+    );
+    // An absolute date means the same whenever it is read.
+    expect(bodies.readWords({ date: '2030-01-15', title: 'x', fromNow: false, writtenAt: at(600) }, NOW)).not.toContain('relative');
+  });
+});
+
 describe('the size of a reply', () => {
   test('the largest list fits, with ten of the largest other answers', () => {
     const worst = goal({ title: '|'.repeat(200), keyword: 'k'.repeat(64), timezone: 'America/Argentina/ComodRivadavia' });
@@ -89,6 +133,7 @@ describe('the size of a reply', () => {
     expect(list).toContain('…and 99950 more.');
     const created = bodies.createdReply(goal({ title: '@'.repeat(200), keyword: 'k'.repeat(64) }), {
       publicUrl: PUBLIC_URL, githubUrl: 'https://github.com', now: NOW, branches: Array(100).fill('b'.repeat(200)), defaultBranch: null,
+      read: { date: '@'.repeat(5000), title: '@'.repeat(5000), fromNow: true, writtenAt: new Date(0) },
     });
     const refused = bodies.refusal(quote('x'.repeat(5000), { max: 100 }), `Could not read ${quote('y'.repeat(5000))}`, 'usage');
     const reply = composeReply(

@@ -27,6 +27,7 @@ export function goal(over: Partial<Goal> = {}): Goal {
     completedSha: null,
     completedAuthor: null,
     cancelledAt: null,
+    shared: true,
     ...over,
   };
 }
