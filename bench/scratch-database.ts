@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -6,18 +6,26 @@ import { openDatabase, type DbHandle } from '../src/db/database.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 
-/** A migrated database of its own for a benchmark: on DATABASE_URL's server, else an embedded PostgreSQL. */
+/**
+ * A migrated database of its own for a benchmark: on DATABASE_URL's server, else an embedded
+ * PostgreSQL. `close` removes it (the scratch database on DATABASE_URL's server is dropped).
+ */
 export async function scratchDatabase(name: string): Promise<DbHandle & { url: string }> {
-  const embedded = process.env.DATABASE_URL
-    ? undefined
-    : await startEmbeddedPostgres({ dataDir: mkdtempSync(path.join(tmpdir(), 'gitdone-bench-')), database: name, persistent: false, log: { info: () => {}, warn: console.warn } });
+  const dataDir = process.env.DATABASE_URL ? undefined : mkdtempSync(path.join(tmpdir(), 'gitdone-bench-'));
+  const embedded = dataDir ? await startEmbeddedPostgres({ dataDir, database: name, persistent: false, log: { info: () => {}, warn: console.warn } }) : undefined;
+  const admin = async (text: string) => {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
   let url = embedded?.url;
   if (!url) {
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.query(`create database ${name}`);
-    await admin.end();
+    await admin(`drop database if exists ${name} with (force)`);
+    await admin(`create database ${name}`);
     const u = new URL(process.env.DATABASE_URL!);
     u.pathname = `/${name}`;
     url = u.toString();
@@ -29,7 +37,10 @@ export async function scratchDatabase(name: string): Promise<DbHandle & { url: s
     url,
     async close() {
       await handle.close();
-      await embedded?.stop();
+      if (embedded) {
+        await embedded.stop();
+        rmSync(dataDir!, { recursive: true, force: true });
+      } else await admin(`drop database if exists ${name} with (force)`);
     },
   };
 }
