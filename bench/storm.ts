@@ -14,6 +14,7 @@
  * STORM_INSTALLATIONS, STORM_PER_INSTALLATION and STORM_REPLICAS change the shape.
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { sql } from 'kysely';
 import { startFakeGitHub } from '../src/playground/fake-github.js';
@@ -33,6 +34,7 @@ const PROFILE = process.env.STORM_PROFILE;
 const WEBHOOK_EVERY_MS = 50;
 const TARGET = { allWithinMs: 120_000, webhookP99Ms: 200 };
 const GIVE_UP_MS = 240_000;
+const TICKS = 100; // USER_HZ on Linux: /proc's CPU times are in these
 const REMINDER_MS = 3_600_000;
 
 const total = INSTALLATIONS * PER_INSTALLATION;
@@ -50,11 +52,12 @@ const repoId = (i: number) => 700_000 + i;
 
 try {
   await seed();
-  replicas.push(...(await Promise.all(Array.from({ length: REPLICAS }, () => startServer({ databaseUrl: database.url, githubHost: gh.host, nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [] })))));
+  replicas.push(...(await Promise.all(Array.from({ length: REPLICAS }, () => startServer({ databaseUrl: database.url, githubHost: gh.host, nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [], env: { GITDONE_WORKER_CONCURRENCY: process.env.GITDONE_WORKER_CONCURRENCY } })))));
 
   const quiet = await webhooks(until(due.getTime() - 2_000));
   const stormStarted = Date.now();
   const commitsBefore = await commits();
+  const cpuBefore = { machine: machineCpu(), replicas: replicas.map((r) => processCpuMs(r.pid)), postgres: postgresCpuMs() };
   const storm = webhooks(() => posted() >= total || Date.now() > due.getTime() + GIVE_UP_MS);
   const peakRss = replicas.map(() => 0);
   while (posted() < total && Date.now() < due.getTime() + GIVE_UP_MS) {
@@ -63,7 +66,8 @@ try {
   }
   const during = await storm;
   const stormCommits = (await commits()) - commitsBefore;
-  report(quiet, during, peakRss, Date.now() - stormStarted, stormCommits);
+  const cpu = cpuShares(cpuBefore);
+  report(quiet, during, peakRss, Date.now() - stormStarted, stormCommits, cpu);
 } finally {
   // SIGTERM first: a replica writes its CPU profile (STORM_PROFILE) only when it exits by itself.
   await Promise.all(replicas.map((r) => r.stop(20_000)));
@@ -131,7 +135,55 @@ async function commits(): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-function report(quiet: { ms: number[]; failed: number }, during: { ms: number[]; failed: number }, peakRss: number[], stormMs: number, stormCommits: number): void {
+/** The machine's busy and total CPU time so far (ms, all cores), from /proc/stat. */
+function machineCpu(): { busy: number; total: number } {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const t = f.map(Number);
+  const idle = t[3]! + t[4]!;
+  const total = t.reduce((a, b) => a + b, 0);
+  return { busy: ((total - idle) * 1000) / TICKS, total: (total * 1000) / TICKS };
+}
+
+/** CPU time (user + system, ms) of one process so far. */
+function processCpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU time of every PostgreSQL process (its backends included) so far. */
+function postgresCpuMs(): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim().startsWith('postgres')) sum += processCpuMs(Number(pid));
+    } catch {
+      /* gone */
+    }
+  }
+  return sum;
+}
+
+/** Where the machine's CPU went during the storm: how busy it was, and the replicas' and PostgreSQL's shares. */
+function cpuShares(before: { machine: { busy: number; total: number }; replicas: number[]; postgres: number }) {
+  const m = machineCpu();
+  const busy = m.busy - before.machine.busy;
+  const total = m.total - before.machine.total;
+  const replicaMs = replicas.reduce((a, r, i) => a + processCpuMs(r.pid) - before.replicas[i]!, 0);
+  const pg = postgresCpuMs() - before.postgres; // backends that ended meanwhile are not counted: a floor
+  return { busyPct: (100 * busy) / total, replicasPct: (100 * replicaMs) / busy, postgresPct: (100 * pg) / busy };
+}
+function report(
+  quiet: { ms: number[]; failed: number },
+  during: { ms: number[]; failed: number },
+  peakRss: number[],
+  stormMs: number,
+  stormCommits: number,
+  cpu: { busyPct: number; replicasPct: number; postgresPct: number },
+): void {
   // Exactly once: one comment per goal, carrying that goal's reminder marker.
   const perGoal = new Map<string, number>();
   const late: number[] = [];
@@ -165,6 +217,7 @@ function report(quiet: { ms: number[]; failed: number }, during: { ms: number[];
       `| webhook p50 / p99 before the storm (baseline) | ${pct(quiet.ms, 50).toFixed(0)} / ${pct(quiet.ms, 99).toFixed(0)} ms (${quiet.ms.length} answered, ${quiet.failed} failed) | | p99 storm / quiet ${(pct(during.ms, 99) / pct(quiet.ms, 99)).toFixed(1)} |`,
       `| replicas' peak RSS | ${peakRss.map((mb) => `${Math.round(mb)} MB`).join(', ')} | | |`,
       `| storm duration (due → last posted or gave up) | ${s(stormMs)} s | | |`,
+      `| machine CPU during the storm (${cpus().length} cores) | ${cpu.busyPct.toFixed(0)} % busy: replicas ${cpu.replicasPct.toFixed(0)} %, PostgreSQL ≥ ${cpu.postgresPct.toFixed(0)} %, the rest (load generator, stand-in GitHub, other work) ${Math.max(0, 100 - cpu.replicasPct - cpu.postgresPct).toFixed(0)} % | | |`,
       `| PostgreSQL transactions during the storm | ${stormCommits.toLocaleString('en')} (${(stormCommits / Math.max(1, perGoal.size)).toFixed(1)} per reminder posted, webhooks included) | | |`,
     ].join('\n'),
   );
