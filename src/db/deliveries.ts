@@ -6,7 +6,7 @@ import type { Q } from './q.js';
 export interface LoadedDelivery {
   id: string;
   event: string;
-  /** The stored payload, without a push's commit list (read in pages: pushCommitsPage). */
+  /** The stored payload, without a push's commit list (read in batches through one cursor: pushCommitBatches). */
   payload: unknown;
   /** How many commits a push payload listed. */
   commitCount: number;

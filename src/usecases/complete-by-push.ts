@@ -64,7 +64,7 @@ export async function completeByPush(push: Push, p: PushPorts): Promise<string[]
 }
 
 /**
- * Every commit of a push, in pages, oldest first: from the stored payload, or from the
+ * Every commit of a push, in batches (pages), oldest first: from the stored payload, or from the
  * compare API when the payload was cut at GitHub's 2,048 (SPEC §3).
  */
 async function* pushCommits(push: Push, p: PushPorts): AsyncGenerator<PushedCommit[]> {
