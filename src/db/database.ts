@@ -1,4 +1,5 @@
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { describeConnectionFailure, targetOf } from './connection-error.js';
@@ -38,7 +39,9 @@ export function openDatabase(connectionString: string, opts: { max?: number; app
   // its query, which reports it and is retried by its job.
   pool.on('error', (err) => opts.log?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database connection lost'));
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // `cursor` lets a query's rows be read in batches (Kysely's `.stream()`, over pg-cursor, the
+  // node-postgres project's own cursor): a push's commits are read in one query, not in pages.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
   let closed = false;
   return {
     db,

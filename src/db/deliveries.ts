@@ -6,7 +6,7 @@ import type { Q } from './q.js';
 export interface LoadedDelivery {
   id: string;
   event: string;
-  /** The stored payload, without a push's commit list (read in pages: pushCommitsPage). */
+  /** The stored payload, without a push's commit list (read in batches through one cursor: pushCommitBatches). */
   payload: unknown;
   /** How many commits a push payload listed. */
   commitCount: number;
@@ -50,15 +50,33 @@ export async function loadDelivery(db: Db, id: string): Promise<LoadedDelivery |
   );
 }
 
-/** Commits `after`+1 … `after`+`limit` (1-based, in push order) of a stored push. */
-export async function pushCommitsPage(db: Db, deliveryId: string, after: number, limit: number): Promise<PushedCommit[]> {
-  const { rows } = await sql<{ id: string | null; message: string | null; author: string | null }>`
-    select c.value->>'id' as id, c.value->>'message' as message,
-           coalesce(nullif(c.value->'author'->>'username', ''), nullif(c.value->'author'->>'name', '')) as author
-    from deliveries d, jsonb_array_elements(d.payload->'commits') with ordinality as c(value, n)
-    where d.id = ${deliveryId} and c.n > ${after} and c.n <= ${after + limit}
-    order by c.n`.execute(db);
-  return rows.map((r) => ({ id: r.id ?? '', message: r.message ?? '', author: r.author }));
+/**
+ * Every commit of a stored push, oldest first, in batches of `batch`: one query whose rows
+ * are read through a cursor, so that PostgreSQL unpacks (de-TOASTs) the payload once, not once
+ * per page (bench/RESULTS.md, issue #11: 10–12× on the largest payloads). The cursor holds a
+ * pooled connection from the first batch until the last is read or the caller stops
+ * (`break`/`return` closes it): the caller must not call GitHub in between (issue #11).
+ */
+export async function* pushCommitBatches(db: Db, deliveryId: string, batch: number): AsyncGenerator<PushedCommit[]> {
+  // The elements come in array order: a function scan reads them back as the function
+  // produced them (an `order by` on ordinality would sort the whole payload's commits).
+  const rows = db
+    .selectFrom(sql<{ value: unknown }>`jsonb_array_elements((select d.payload->'commits' from deliveries d where d.id = ${deliveryId} and jsonb_typeof(d.payload->'commits') = 'array'))`.as('c'))
+    .select([
+      sql<string | null>`c.value->>'id'`.as('id'),
+      sql<string | null>`c.value->>'message'`.as('message'),
+      sql<string | null>`coalesce(nullif(c.value->'author'->>'username', ''), nullif(c.value->'author'->>'name', ''))`.as('author'),
+    ])
+    .stream(batch);
+  let page: PushedCommit[] = [];
+  for await (const r of rows) {
+    page.push({ id: r.id ?? '', message: r.message ?? '', author: r.author });
+    if (page.length === batch) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
 }
 
 /** The delivery's job is done: a redelivery of it changes nothing, and cleanup may drop it later. */

@@ -9,7 +9,7 @@ export type RecordedEvent = 'issue_comment.created' | 'issues.opened' | 'issues.
 
 export type PayloadOf<E extends RecordedEvent> = EmitterWebhookEvent<E>['payload'];
 
-/** Each payload as a job reads it back: a push's commits stay in the database, read in pages. */
+/** Each payload as a job reads it back: a push's commits stay in the database, read through a cursor in batches. */
 interface StoredPayloads {
   'issue_comment.created': PayloadOf<'issue_comment.created'>;
   'issues.opened': PayloadOf<'issues.opened'>;

@@ -15,8 +15,8 @@
  *   luxon does (`02:30` → `03:30`); times that exist twice (fall-back) are the earlier
  *   instant (the one before the clocks go back).
  */
-import * as chrono from 'chrono-node';
-import type { ParsedResult } from 'chrono-node';
+import * as chrono from 'chrono-node/en';
+import type { ParsedResult } from 'chrono-node/en';
 import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
 import { quote } from '../markdown/inert.js';
 import { isValidZone } from './zones.js';

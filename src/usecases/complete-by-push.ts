@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RepoConfig } from '../config/repo-config.js';
 import type { Db } from '../db/database.js';
-import { pushCommitsPage } from '../db/deliveries.js';
+import { pushCommitBatches } from '../db/deliveries.js';
 import { activeGoalsOfRepo } from '../db/goals.js';
 import { ComparisonImpossible, compareCommitPages, PUSH_PAYLOAD_LIMIT } from '../github/commits.js';
 import type { Octokit } from '../github/octokit.js';
@@ -64,7 +64,7 @@ export async function completeByPush(push: Push, p: PushPorts): Promise<string[]
 }
 
 /**
- * Every commit of a push, in pages, oldest first: from the stored payload, or from the
+ * Every commit of a push, in batches (pages), oldest first: from the stored payload, or from the
  * compare API when the payload was cut at GitHub's 2,048 (SPEC §3).
  */
 async function* pushCommits(push: Push, p: PushPorts): AsyncGenerator<PushedCommit[]> {
@@ -79,5 +79,7 @@ async function* pushCommits(push: Push, p: PushPorts): AsyncGenerator<PushedComm
       if (!(err instanceof ComparisonImpossible)) throw err;
     }
   }
-  for (let done = 0; done < push.commitCount; done += PAGE) yield await pushCommitsPage(p.db, push.deliveryId, done, PAGE);
+  // One query, read through a cursor (db/deliveries.ts); nothing in this path calls GitHub
+  // while it holds its connection: the caller only matches and yields to the event loop.
+  if (push.commitCount > 0) yield* pushCommitBatches(p.db, push.deliveryId, PAGE);
 }
