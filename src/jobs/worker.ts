@@ -40,6 +40,8 @@ export async function startWorker(
     events,
     taskList: taskList(deps),
     concurrency: opts.concurrency,
+    // No `localQueue` (batch fetching): in 0.17 it runs jobs of one named queue at once
+    // (graphile/worker#621), which would break each installation's order (db/queue.ts).
     pollInterval: opts.pollInterval ?? 2000,
     // Once a day, on one replica only (graphile-worker's cron is replica-safe).
     crontab: '0 4 * * * cleanup-deliveries',

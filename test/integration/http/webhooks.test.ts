@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import nock from 'nock';
+import { sql } from 'kysely';
 import type { AddressInfo } from 'node:net';
 import examples from '@octokit/webhooks-examples/api.github.com/index.json' with { type: 'json' };
 import { webhookIntake } from '../../../src/webhooks/intake.js';
@@ -116,6 +117,18 @@ describe('what GitHub can send', () => {
     expect(repo.installation_id).toBe(INSTALLATION.id);
     expect(await t.db.selectFrom('deliveries').selectAll().execute()).toEqual([]);
     expect(app.logs.some((l) => l.msg === 'delivery without a repository or an installation; ignored')).toBe(true);
+  });
+
+  test('a push to a repository with no active goal, and an event GitDone ignores, cost no write', async () => {
+    await t.db.insertInto('repositories').values({ id: REPO.id, installation_id: INSTALLATION.id, full_name: REPO.full_name }).execute();
+    const version = async () => (await sql<{ xmin: string }>`select xmin::text from repositories where id = ${REPO.id}`.execute(t.db)).rows[0]!.xmin;
+    const before = await version();
+    const pushed = push({ commits: [{ message: 'fix: nothing to do with goals', id: '1'.repeat(40) }] });
+    expect((await post({ body: JSON.stringify(pushed), event: 'push' })).status).toBe(200);
+    expect((await post({ body: JSON.stringify({ action: 'created', repository: REPO, installation: INSTALLATION, sender: { login: 'alice' } }), event: 'star' })).status).toBe(200);
+    expect(await t.db.selectFrom('deliveries').select('id').execute()).toEqual([]);
+    expect(await version()).toBe(before); // the repository row was not even rewritten
+    expect((await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs`.execute(t.db)).rows[0]!.n).toBe(0);
   });
 
   test('a push larger than half a megabyte is read in slices, and stored whole', async () => {
