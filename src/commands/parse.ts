@@ -171,15 +171,9 @@ export function parseCommandText(afterDeadline: string): LineResult {
         if (opts.keyword !== undefined) return fail(`Give \`board\` or a keyword, not both (a goal whose keyword is \`board\`: \`keyword=board\`).`, kind);
         return { ok: true, command: { kind, board: true } };
       }
-      if (positional !== undefined) {
-        const err = keywordError(positional);
-        if (err) return fail(err, kind);
-        if (opts.keyword !== undefined && asciiLower(opts.keyword) !== asciiLower(positional)) {
-          return fail(`Two different keywords given: ${quote(positional)} and ${quote(opts.keyword)}.`, kind);
-        }
-      }
-      const keyword = positional ?? opts.keyword;
-      return { ok: true, command: keyword === undefined ? { kind } : { kind, keyword } };
+      const named = namedKeyword(positional, opts.keyword);
+      if (typeof named === 'object') return fail(named.error, kind);
+      return { ok: true, command: named === undefined ? { kind } : { kind, keyword: named } };
     }
     case 'cancel':
     case 'done': {
@@ -188,15 +182,9 @@ export function parseCommandText(afterDeadline: string): LineResult {
       }
       // `done ship-v1!`: sentence punctuation that no keyword contains is dropped.
       const positional = rest[0]?.replace(/[!?,;]+$/, '');
-      if (positional !== undefined) {
-        const err = keywordError(positional);
-        if (err) return fail(err, kind);
-        if (opts.keyword !== undefined && asciiLower(opts.keyword) !== asciiLower(positional)) {
-          return fail(`Two different keywords given: ${quote(positional)} and ${quote(opts.keyword)}.`, kind);
-        }
-      }
-      const keyword = positional ?? opts.keyword;
-      return { ok: true, command: keyword === undefined ? { kind } : { kind, keyword } };
+      const named = namedKeyword(positional, opts.keyword);
+      if (typeof named === 'object') return fail(named.error, kind);
+      return { ok: true, command: named === undefined ? { kind } : { kind, keyword: named } };
     }
     case 'move': {
       if (rest.length === 0) {
@@ -305,4 +293,13 @@ export function splitMoveArgs(args: string, activeKeywords: Iterable<string>): {
     }
   }
   return { when: trimmed };
+}
+
+/** The keyword a command names by a word, by `keyword=`, or both when they agree; undefined when neither. */
+function namedKeyword(positional: string | undefined, given: string | undefined): string | undefined | { error: string } {
+  if (positional === undefined) return given;
+  const err = keywordError(positional);
+  if (err) return { error: err };
+  if (given !== undefined && asciiLower(given) !== asciiLower(positional)) return { error: `Two different keywords given: ${quote(positional)} and ${quote(given)}.` };
+  return positional;
 }

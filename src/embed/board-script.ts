@@ -132,6 +132,8 @@ function start(): void {
     put(byId('gd-live'), note.textContent ?? '');
   };
 
+  // The same reading loop as page-script.ts. Not shared: the countdown page's inline script has
+  // a 14 KB budget with the page, and a shared function's parameters took it over (tried).
   function poll(): void {
     if (d.hidden || busy || stopped) return;
     busy = true;

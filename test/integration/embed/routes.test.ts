@@ -4,8 +4,6 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import ICAL from 'ical.js';
 import { sql } from 'kysely';
 import { openDatabase } from '../../../src/db/database.js';
@@ -16,46 +14,13 @@ import type { Goal } from '../../../src/goals/types.js';
 import { healthRoutes } from '../../../src/http/health.js';
 import { createMetrics, type Metrics } from '../../../src/http/metrics.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { serve, type Reply } from '../../helpers/embed-server.js';
 
 const PUBLIC_URL = 'https://gitdone.test';
 const REPO = { id: 4242, installationId: 77, fullName: 'octo/app' };
 const DUE = new Date('2030-01-15T16:00:00.000Z');
 const CREATED = new Date('2030-01-01T09:00:00.000Z');
 const HOUR = 3_600_000;
-
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** Probot's server in miniature: handlers in order, 404 when none answers, 500 when one throws. */
-async function serve(handlers: Handler[]) {
-  const server = http.createServer(async (req, res) => {
-    try {
-      for (const handle of handlers) if (await handle(req, res)) return;
-      res.writeHead(404).end();
-    } catch {
-      res.writeHead(500).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  /** node:http rather than fetch: the path goes out byte for byte, `..` and `<` included. */
-  const request = (path: string, opts: { method?: string; headers?: Record<string, string> } = {}) =>
-    new Promise<Reply>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  return { request, close };
-}
 
 let t: TestDatabase;
 let metrics: Metrics;
