@@ -1,17 +1,12 @@
-import type { Logger } from 'pino';
 import { lockLine, recordRun } from '../db/command-runs.js';
-import type { Db } from '../db/database.js';
 import { activeKeywordsLike, findActiveByKeyword, findById, lockGoalsOfIssue, setIssue } from '../db/goals.js';
 import type { Q } from '../db/q.js';
 import { untrackedRepository, upsertRepository } from '../db/repositories.js';
-import type { AppIdentity } from '../github/comments.js';
-import type { Octokit } from '../github/octokit.js';
 import { splitFullName } from '../github/octokit.js';
 import { uniqueKeyword } from '../goals/keyword.js';
-import type { Links } from '../notices/bodies.js';
 import { transferredNotice, type MovedGoal } from '../notices/transfer.js';
-import type { BeforeComment } from './pacing.js';
 import { postOnce, type PostResult } from './post-once.js';
+import type { NotifyPorts } from './notify.js';
 
 /**
  * An issue transferred to another repository (SPEC §1: a goal belongs to a repository and to
@@ -41,15 +36,8 @@ export interface Transfer {
   installationId: number | null;
 }
 
-export interface TransferPorts {
-  db: Db;
-  auth(installationId: number): Promise<Octokit>;
-  app: AppIdentity;
-  links: Links;
-  log: Logger;
-  now: Date;
-  beforeComment?: BeforeComment;
-}
+/** A transfer posts its one comment the way a notice is posted: the same ports. */
+export type TransferPorts = NotifyPorts;
 
 export interface Transferred {
   moved: number;
